@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MODEL ?= models/default
+CONFIG ?= configs/default.yaml
+ARTICLE ?= examples/articles/ceasefire_talks.txt
+export HF_HUB_OFFLINE := 1
+
+.PHONY: install demo train test test-fast lint evaluate clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml scripts/install.sh
+	sh scripts/install.sh $(VENV) train,dev editable
+	touch $@
+
+# Trains the default model only if none exists yet.
+$(MODEL)/diplostance.json: | install
+	$(VENV)/bin/diplostance train --config $(CONFIG) --output-dir $(MODEL)
+
+train: install
+	$(VENV)/bin/diplostance train --config $(CONFIG) --output-dir $(MODEL)
+
+demo: install $(MODEL)/diplostance.json
+	$(VENV)/bin/diplostance score --model $(MODEL) $(ARTICLE) --format table
+
+evaluate: install $(MODEL)/diplostance.json
+	$(VENV)/bin/diplostance evaluate --model $(MODEL) --data data/test.jsonl
+
+test: install
+	$(PY) -m pytest -q
+
+test-fast: install
+	$(PY) -m pytest -q -m "not slow"
+
+lint: install
+	$(VENV)/bin/ruff check classifier training tests
+	$(VENV)/bin/ruff format --check classifier training tests
+	$(VENV)/bin/hadolint Dockerfile
+
+clean:
+	rm -rf $(VENV) $(MODEL) .pytest_cache

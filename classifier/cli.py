@@ -1,0 +1,167 @@
+"""The ``diplostance`` command line: train, predict, score, evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Nothing is ever downloaded: weights come from an installed package or a local path.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.handler(args)
+    except (FileNotFoundError, ValueError) as err:
+        print(f"diplostance {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="diplostance",
+        description="Find the statements in conflict and diplomacy news: who said what, their stances and sentiment.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="fine-tune a model from a YAML config and save it")
+    train.add_argument("--config", default="configs/default.yaml", help="YAML config (default: %(default)s)")
+    train.add_argument("--output-dir", required=True, help="directory to save the trained model into")
+    train.set_defaults(handler=run_train)
+
+    predict = commands.add_parser(
+        "predict", help="label statements: JSONL lines with text (and optional id, speaker) in, labels added out"
+    )
+    predict.add_argument("--model", required=True, help="trained model directory")
+    predict.add_argument("--input", required=True, help="JSONL file, one statement a line")
+    predict.add_argument("--output", default="-", help="JSONL output file, or - for stdout (default)")
+    predict.add_argument("--batch-size", type=int, default=32)
+    predict.set_defaults(handler=run_predict)
+
+    score = commands.add_parser("score", help="extract, attribute and label every statement in articles")
+    score.add_argument("--model", required=True, help="trained model directory")
+    score.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt article, directory of them, or .jsonl")
+    score.add_argument("--output", default="-", help="output file, or - for stdout (default)")
+    score.add_argument("--format", choices=["jsonl", "table"], default="jsonl", help="default: %(default)s")
+    score.add_argument("--batch-size", type=int, default=32)
+    score.set_defaults(handler=run_score)
+
+    evaluate = commands.add_parser("evaluate", help="print JSON metrics of a model on a labelled JSONL file")
+    evaluate.add_argument("--model", required=True, help="trained model directory")
+    evaluate.add_argument("--data", required=True, help="labelled JSONL (the corpus format)")
+    evaluate.add_argument("--output", default="-", help="JSON output file, or - for stdout (default)")
+    evaluate.set_defaults(handler=run_evaluate)
+    return parser
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from training.config import load_config  # training code is loaded only for this command
+    from training.train import train
+
+    metrics = train(load_config(args.config), args.output_dir)
+    summary = {"output_dir": args.output_dir, "train_seconds": metrics["train_seconds"]}
+    for split in ("dev", "test"):
+        if split in metrics:
+            summary[split] = {
+                k: metrics[split][k] for k in ("stance_macro_f1", "exact_set_accuracy", "sentiment_macro_f1")
+            }
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    from classifier.io import InputError, open_output, read_jsonl, write_jsonl
+    from classifier.modeling import StanceModel
+
+    path = Path(args.input)
+    if not path.is_file():
+        raise FileNotFoundError(f"input file not found: {path}")
+    model = StanceModel.from_pretrained(args.model)
+    errors, written = 0, 0
+    with open_output(args.output) as handle:
+        batch: list[dict] = []
+
+        def flush() -> None:
+            nonlocal written
+            predictions = model.predict(
+                [r["text"] for r in batch], [_speaker(r) for r in batch], batch_size=args.batch_size
+            )
+            for record, prediction in zip(batch, predictions):
+                write_jsonl(handle, {**record, **dataclasses.asdict(prediction)})
+            written += len(batch)
+            batch.clear()
+
+        for item in read_jsonl(path):
+            if isinstance(item, InputError):
+                errors += 1
+                print(f"diplostance predict: skipped {item}", file=sys.stderr)
+                continue
+            batch.append(item[1])
+            if len(batch) >= 256:
+                flush()
+        if batch:
+            flush()
+    print(f"diplostance predict: {written} statement(s) labelled, {errors} line(s) skipped", file=sys.stderr)
+    return EXIT_BAD_INPUT if errors and not written else 0
+
+
+def _speaker(record: dict) -> str | None:
+    speaker = record.get("speaker")
+    return None if speaker is None else str(speaker)
+
+
+def run_score(args: argparse.Namespace) -> int:
+    from classifier.io import InputError, format_table, open_output, read_articles, write_jsonl
+    from classifier.pipeline import ArticleScorer
+
+    scorer = ArticleScorer.from_pretrained(args.model)
+    scorer.batch_size = args.batch_size
+    errors, articles, statements = 0, 0, 0
+    with open_output(args.output) as handle:
+        for item in read_articles(args.inputs):
+            if isinstance(item, InputError):
+                errors += 1
+                print(f"diplostance score: skipped {item}", file=sys.stderr)
+                continue
+            article_id, text, _source = item
+            rows = [dataclasses.asdict(s) for s in scorer.score(text, article_id)]
+            articles += 1
+            statements += len(rows)
+            if args.format == "table":
+                handle.write(f"== {article_id}: {len(rows)} statement(s)\n{format_table(rows)}\n\n")
+            else:
+                for row in rows:
+                    write_jsonl(handle, row)
+    print(
+        f"diplostance score: {articles} article(s), {statements} statement(s), {errors} input(s) skipped",
+        file=sys.stderr,
+    )
+    return EXIT_BAD_INPUT if errors and not articles else 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from classifier.io import open_output
+    from classifier.modeling import StanceModel
+    from training.data import load_examples
+    from training.evaluate import evaluate
+
+    model = StanceModel.from_pretrained(args.model)
+    examples = load_examples(args.data, model.stance_labels, model.sentiment_labels)
+    metrics = evaluate(model, examples)
+    with open_output(args.output) as handle:
+        handle.write(json.dumps(metrics, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

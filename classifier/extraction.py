@@ -1,0 +1,235 @@
+"""Rule-based statement extraction: direct quotes, reported speech and statements of bodies.
+
+The extractor returns character spans into the article; attribution (who the speaker is) happens later in
+:mod:`classifier.attribution`. Sentences without a speech or stance cue and an attributable subject (the
+journalist's narration: history, casualty counts, dates) produce nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from classifier.mentions import Mention, find_mentions
+from classifier.text import Quote, find_quotes, paragraphs, sentences
+
+# Speech and stance verbs, in the forms wire copy uses. Multi-word cues come first so they win.
+CUE_VERBS = (
+    "was quoted as saying|were quoted as saying|told reporters|told a news conference|told journalists|"
+    "called for|calls for|call for|called on|calls on|call on|appealed for|appealed to|"
+    "said|says|say|told|tells|added|adds|stressed|stresses|emphasized|emphasised|emphasizes|emphasises|"
+    "urged|urges|urge|demanded|demands|demand|supported|supports|support|backed|backs|warned|warns|"
+    "insisted|insists|noted|notes|declared|declares|announced|announces|stated|states|reiterated|reiterates|"
+    "reaffirmed|reaffirms|affirmed|affirms|pledged|pledges|vowed|vows|rejected|rejects|dismissed|dismisses|"
+    "declined|declines|refused|refuses|welcomed|welcomes|welcome|condemned|condemns|condemn|accused|accuses|"
+    "argued|argues|asserted|asserts|wrote|writes|tweeted|posted|expressed|expresses|voiced|repeated|repeats|"
+    "repeat|maintained|maintains|claimed|claims|acknowledged|acknowledges|confirmed|confirms|denied|denies|"
+    "proposed|proposes|suggested|suggests|offered|offers|pressed|presses|recalled|cautioned|predicted|"
+    "threatened|threatens|promised|promises|appealed|appeals|praised|praises|criticized|criticised|"
+    "criticizes|criticises|decried|deplored|denounced|denounces|lamented|regretted|hailed|hails|agreed|"
+    "agrees|endorsed|endorses|encouraged|encourages|invited|invites|reminded|explained|replied|responded|"
+    "answered|countered|admitted|conceded|signalled|signaled|indicated|ruled out|rules out|objected"
+)
+_CUE = re.compile(r"\b(?:" + CUE_VERBS + r")\b", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+# Verbs that report someone else's words when they close a sentence (", officials said.").
+REPORTING = {"said", "says", "say", "told", "added", "adds"}
+# Words allowed between a subject and its cue ("Turkey has also", "The ministry said in a statement").
+FILLER = {
+    "has", "have", "had", "also", "again", "repeatedly", "later", "earlier", "separately", "then", "jointly",
+    "previously", "recently", "today", "yesterday", "tonight", "once", "more", "publicly", "privately",
+    "would", "will", "did", "does", "do", "not", "only", "firmly", "strongly", "formally", "officially",
+    "reportedly", "is", "was", "were", "are", "been", "on", "in", "at", "a", "an", "the", "statement",
+    "tweet", "interview", "twitter", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "week", "last", "this", "late", "early", "news", "conference", "briefing", "speech",
+    "televised", "address", "further", "swiftly", "quickly", "immediately", "however", "too",
+    "explicitly", "openly", "sharply", "angrily", "bluntly", "flatly", "forcefully", "insistently",
+    "unanimously", "overwhelmingly", "night", "morning", "afternoon", "evening", "weekend", "always", "never",
+    "all", "both", "each", "itself", "himself", "herself", "themselves", "subsequently", "meanwhile",
+}  # fmt: skip
+
+
+@dataclass
+class RawStatement:
+    """A statement found in an article, before attribution.
+
+    ``start``/``end`` span the sentence(s) holding the statement, attribution included; ``mention`` is the
+    span naming the speaker (possibly a pronoun or a coordinated list); ``cue`` the speech verb, if any.
+    """
+
+    start: int
+    end: int
+    kind: str
+    mention: Mention | None
+    cue: tuple[int, int] | None
+    quotes: list[Quote] = field(default_factory=list)
+    paragraph: int = 0
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+    quotes: list[Quote]
+    mentions: list[Mention]
+
+
+class StatementExtractor:
+    """Finds the statements in an article as character spans.
+
+    >>> found = StatementExtractor().extract('Turkey has supported the offensive, officials said.')
+    >>> [s.mention.text for s in found]
+    ['Turkey']
+    """
+
+    min_quote_words = 4  # shorter quoted fragments are scare quotes or titles unless a cue attributes them
+
+    def sentences(self, text: str) -> list[Sentence]:
+        result = []
+        for number, (p_start, p_end) in enumerate(paragraphs(text)):
+            quotes = find_quotes(text, p_start, p_end)
+            blocked = [(q.inner_start, q.inner_end) for q in quotes]
+            for s_start, s_end in sentences(text, p_start, p_end, quotes):
+                inside = [q for q in quotes if q.start < s_end and s_start < q.end]
+                mentions = find_mentions(text, s_start, s_end, blocked)
+                result.append(Sentence(s_start, s_end, number, inside, mentions))
+        return result
+
+    def extract(self, text: str) -> list[RawStatement]:
+        """All statements in ``text``, in article order."""
+        found: list[RawStatement] = []
+        for sentence in self.sentences(text):
+            statements = self._attributed(text, sentence)
+            if not statements:
+                follow = self._continued_quote(text, sentence, found)
+                statements = [follow] if follow else []
+            found.extend(statements)
+        return found
+
+    def _attributed(self, text: str, sentence: Sentence) -> list[RawStatement]:
+        quoted = [(q.inner_start, q.inner_end) for q in sentence.quotes]
+        pairs: list[tuple[Mention, tuple[int, int]]] = []
+        for cue in _CUE.finditer(text, sentence.start, sentence.end):
+            if any(a <= cue.start() < b for a, b in quoted):
+                continue
+            mention = self._subject(text, sentence, cue.start(), cue.end())
+            if mention is not None:
+                pairs.append((mention, (cue.start(), cue.end())))
+        for match in _ACCORDING.finditer(text, sentence.start, sentence.end):
+            after = [m for m in sentence.mentions if m.kind != "pronoun" and 0 <= m.start - match.end() <= 2]
+            if after:
+                pairs.append((after[0], (match.start(), match.end())))
+        pairs = self._drop_reporters(text, pairs)
+        statements, seen = [], set()
+        for mention, cue in pairs:
+            if (mention.start, mention.end) in seen:
+                continue
+            seen.add((mention.start, mention.end))
+            statements.append(
+                RawStatement(
+                    sentence.start,
+                    sentence.end,
+                    self._kind(text, sentence, mention, cue),
+                    mention,
+                    cue,
+                    sentence.quotes,
+                    sentence.paragraph,
+                )
+            )
+        return statements
+
+    def _subject(self, text: str, sentence: Sentence, cue_start: int, cue_end: int) -> Mention | None:
+        """The mention that utters the cue: before it ("Turkey has supported"), after it ("said Pompeo"), or
+        the clause's subject for a coordinated verb ("Pompeo met them and stressed")."""
+        before = [m for m in sentence.mentions if m.end <= cue_start]
+        for mention in reversed(before):
+            gap = text[mention.end : cue_start]
+            if _is_filler(gap):
+                return mention
+            break
+        after = [m for m in sentence.mentions if m.start >= cue_end]
+        if (
+            after
+            and re.fullmatch(r"\s{1,3}", text[cue_end : after[0].start])
+            and not re.match(r"(?i)(?:call|urge|demand|support|back|welcome|condemn)", text[cue_start:cue_end])
+        ):
+            return after[0]
+        lead = text[max(sentence.start, cue_start - 5) : cue_start].lower()
+        if re.search(r"\b(?:and|but)\s+$", lead) and before:
+            clause_subject = self._clause_subject(text, sentence, cue_start)
+            if clause_subject is not None:
+                return clause_subject
+        return None
+
+    def _clause_subject(self, text: str, sentence: Sentence, cue_start: int) -> Mention | None:
+        # The first mention of the sentence (after an opening adverbial phrase) that is itself followed by a verb.
+        for mention in sentence.mentions:
+            if mention.start >= cue_start:
+                return None
+            if any(q.inner_start <= mention.start < q.inner_end for q in sentence.quotes):
+                continue
+            prefix = text[sentence.start : mention.start]
+            if prefix.strip() == "" or prefix.rstrip().endswith(","):
+                return mention
+        return None
+
+    def _drop_reporters(self, text: str, pairs: list[tuple[Mention, tuple[int, int]]]):
+        """Keep the speaker whose words are reported, not the one reporting them.
+
+        "Ortagus said Pompeo had stressed ..." is Pompeo's statement; "..., officials said." after another
+        speaker's cue in the same sentence only sources it.
+        """
+        kept = []
+        for i, (mention, cue) in enumerate(pairs):
+            verb = text[cue[0] : cue[1]].lower()
+            others = [p for j, p in enumerate(pairs) if j != i and p[0].start != mention.start]
+            embeds = any(
+                other[0].start >= cue[1] and re.fullmatch(r"(?i)\s*(?:that\s+)?", text[cue[1] : other[0].start])
+                for other in others
+            )
+            sources = (
+                verb in REPORTING
+                and any(other[1][0] < mention.start for other in others)
+                and mention.start > cue[0] - 60
+            )
+            if embeds or (sources and all(other[1][1] <= mention.start for other in others)):
+                continue
+            kept.append((mention, cue))
+        return kept
+
+    def _kind(self, text: str, sentence: Sentence, mention: Mention, cue: tuple[int, int]) -> str:
+        quotes = [q for q in sentence.quotes if q.words(text) >= self.min_quote_words]
+        if not quotes:
+            return "indirect"
+        outside = text[sentence.start : sentence.end]
+        for q in sorted(sentence.quotes, key=lambda q: -q.start):
+            outside = outside[: q.start - sentence.start] + outside[q.end - sentence.start :]
+        quoted_words = sum(q.words(text) for q in quotes)
+        outside_words = len(outside.split())
+        # An attribution is a handful of words; more unquoted words than that means paraphrase around a quote.
+        return "direct" if outside_words <= 12 or outside_words < quoted_words / 2 else "mixed"
+
+    def _continued_quote(self, text: str, sentence: Sentence, found: list[RawStatement]) -> RawStatement | None:
+        """A sentence that is all quotation, right after an attributed statement, continues that speaker."""
+        body = text[sentence.start : sentence.end].strip()
+        if not found or not sentence.quotes or body[:1] not in '"\u201c\u00ab':
+            return None
+        quote = sentence.quotes[0]
+        if quote.words(text) < self.min_quote_words or found[-1].paragraph < sentence.paragraph - 1:
+            return None
+        previous = found[-1]
+        return RawStatement(
+            sentence.start, sentence.end, "direct", previous.mention, None, sentence.quotes, sentence.paragraph
+        )
+
+
+def _is_filler(gap: str) -> bool:
+    if any(mark in gap for mark in '"\u201c\u201d\u00ab\u00bb;:()'):
+        return False
+    if gap.startswith(("'s", "\u2019s")):
+        return False
+    # An appositive between commas is allowed: "Pompeo, who arrived on Monday, said".
+    gap = re.sub(r",[^,]{1,80},", " ", gap)
+    words = re.findall(r"[\w'-]+", gap.lower())
+    return len(words) <= 6 and all(w in FILLER for w in words) and "," not in gap

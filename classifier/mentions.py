@@ -1,0 +1,192 @@
+"""Finding who could be speaking: named mentions, pronouns and descriptions, with titles separated from names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Lower-case role words allowed inside a named mention ("State Department spokeswoman Morgan Ortagus").
+ROLE_WORDS = {
+    "spokesman", "spokeswoman", "spokesperson", "spokespeople", "minister", "ministers", "ministry", "envoy",
+    "envoys", "ambassador", "official", "officials", "president", "secretary", "chief", "commander", "leader",
+    "leaders", "representative", "negotiator", "negotiators", "diplomat", "diplomats", "general", "resolution",
+    "resolutions", "statement", "government", "forces", "army", "military", "mission", "delegation", "premier",
+    "chancellor", "head", "chairman", "chairperson", "chair", "rebels", "militia", "authorities",
+}  # fmt: skip
+# Title words: everything up to the last of these in a mention is the role, the rest the name.
+TITLE_WORDS = ROLE_WORDS | {
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "adm", "sen", "rep", "gov", "pres", "sheikh", "king",
+    "queen", "emir", "prince", "pope", "cardinal", "archbishop", "mayor", "senator", "governor", "deputy", "vice",
+    "foreign", "defense", "defence", "interior", "prime", "state", "secretary-general", "under-secretary-general",
+    "high", "special", "field", "marshal", "colonel", "major", "lieutenant", "admiral", "brigadier", "captain",
+    "affairs", "department", "coordinator", "rapporteur", "commissioner", "adviser", "advisor", "aide",
+    "counsellor", "councillor", "speaker", "attorney", "justice", "judge", "director", "director-general",
+}  # fmt: skip
+CONNECTORS = {"of", "for", "the", "de", "del", "da", "di", "bin", "al", "van", "von", "la", "le", "du", "on"}
+# Capitalised words that start sentences or name times, not speakers.
+STOP_CAPITALS = {
+    "the", "a", "an", "in", "on", "at", "by", "for", "with", "from", "to", "but", "and", "or", "if", "as",
+    "after", "before", "earlier", "later", "meanwhile", "however", "asked", "speaking", "while", "when",
+    "since", "although", "though", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i",
+    "you", "his", "her", "their", "its", "our", "my", "there", "here", "both", "all", "some", "many",
+    "several", "no", "not", "yet", "still", "also", "then", "during", "despite", "under", "over", "amid",
+    "according", "what", "who", "why", "how", "where", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "talk", "talks", "fighting", "one", "two", "three", "each", "such", "so",
+    "outside", "inside", "instead", "now", "today", "tonight", "yesterday", "last", "next", "once", "even",
+    "only", "just", "about", "around", "against", "between", "among", "through", "without", "within", "until",
+    "nearly", "almost", "more", "most", "other", "another", "any", "every", "do", "does", "did", "would",
+    "will", "should", "could", "can", "must", "might", "let", "please", "thank", "thanks", "yes",
+    "officials", "reports", "witnesses", "residents", "analysts", "observers", "critics", "sources", "aid",
+}  # fmt: skip
+ORG_WORDS = {
+    "council", "ministry", "union", "nations", "department", "group", "army", "forces", "party", "front",
+    "organization", "organisation", "committee", "court", "government", "republic", "states", "kingdom",
+    "movement", "league", "alliance", "agency", "office", "mission", "assembly", "parliament", "brigade",
+    "brigades", "house", "kremlin", "coalition", "federation", "commission", "cross", "crescent", "watch",
+    "international", "bank", "fund", "programme", "program", "secretariat", "authority", "administration",
+    "officials", "resolutions", "resolution", "spokespeople", "delegation", "authorities", "ecowas", "igad",
+}  # fmt: skip
+FEMALE = {"spokeswoman", "mrs", "ms", "queen", "madam", "chairwoman", "congresswoman"}
+MALE = {"spokesman", "mr", "king", "emir", "prince", "sheikh", "chairman", "congressman", "pope", "cardinal"}
+
+# Heads of definite descriptions that can refer back to a named speaker ("the top US diplomat").
+DESCRIPTION_HEADS = (
+    "diplomat|minister|secretary|president|envoy|ambassador|spokesman|spokeswoman|spokesperson|premier|"
+    "chancellor|leader|general|commander|mediator|negotiator|king|emir|prince|chief|ministry|council|"
+    "government|group|movement|organisation|organization|agency|bloc|alliance|body|mission|army|military|"
+    "rebels|militia|committee|union|league|administration|kremlin|foreign office|state department"
+)
+_DESCRIPTION = re.compile(
+    r"\b(?:the|a|an)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b", re.IGNORECASE
+)
+_PRONOUN = re.compile(r"\b(?:he|she|they|it)\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f'’.-]*[\w\u00c0-\u024f.]|[A-Za-z\u00c0-\u024f]")
+
+
+@dataclass
+class Mention:
+    """A span of the article that may name a speaker.
+
+    ``kind`` is ``named``, ``pronoun`` or ``description``; ``name`` is the speaker's name with titles removed
+    (empty when the mention is a title alone), ``role`` the title or role words.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    name: str = ""
+    role: str = ""
+
+    @property
+    def gender(self) -> str | None:
+        words = {w.lower().rstrip(".") for w in self.role.split()} | {self.text.lower()}
+        if words & FEMALE or self.text.lower() == "she":
+            return "f"
+        if words & MALE or self.text.lower() == "he":
+            return "m"
+        return None
+
+    @property
+    def is_organisation(self) -> bool:
+        words = {w.lower().strip(".") for w in self.text.split()}
+        return bool(words & ORG_WORDS) or (self.text.isupper() and len(self.text) > 1)
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """Separate role words from the name: ``"Secretary of State Mike Pompeo" -> ("Mike Pompeo", "Secretary of
+    State")``. Names of organisations come back whole.
+
+    >>> split_title("Turkish Foreign Minister Mevlut Cavusoglu")
+    ('Mevlut Cavusoglu', 'Turkish Foreign Minister')
+    >>> split_title("UN Security Council resolutions")
+    ('UN Security Council', 'resolutions')
+    """
+    words = text.split()
+    lowered = [w.lower().strip(".,") for w in words]
+    if set(lowered) & ORG_WORDS and not any(w in FEMALE | MALE for w in lowered):
+        # An organisation: drop trailing lower-case body words ("resolutions", "officials") only.
+        cut = len(words)
+        while cut > 1 and words[cut - 1].islower() and lowered[cut - 1] in ROLE_WORDS:
+            cut -= 1
+        return " ".join(words[:cut]), " ".join(words[cut:])
+    last_title = -1
+    for i, word in enumerate(lowered):
+        if word in TITLE_WORDS or (word in CONNECTORS and 0 < i < len(words) - 1 and last_title == i - 1):
+            last_title = i
+    name_words = words[last_title + 1 :]
+    # "of State" after "Secretary": a capitalised word right after a connector inside a title belongs to it.
+    while name_words and last_title >= 1 and lowered[last_title] in CONNECTORS:
+        last_title += 1
+        name_words = words[last_title + 1 :]
+    if last_title >= 0 and name_words and words[last_title + 1][0].isupper():
+        return " ".join(name_words), " ".join(words[: last_title + 1])
+    if last_title >= 0 and not name_words:
+        return "", text
+    return text, ""
+
+
+def find_mentions(text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> list[Mention]:
+    """Named mentions, pronouns and definite or indefinite descriptions in ``text[start:end]``.
+
+    Spans inside ``blocked`` (quoted words) are skipped: "we" in a quotation is not the attribution.
+    """
+    mentions = _named(text, start, end)
+    taken = [(m.start, m.end) for m in mentions]
+    for match in _DESCRIPTION.finditer(text, start, end):
+        if not any(a < match.end() and match.start() < b for a, b in taken):
+            mention = Mention(match.start(), match.end(), match.group(), "description", role=match.group())
+            mentions.append(mention)
+    for match in _PRONOUN.finditer(text, start, end):
+        mentions.append(Mention(match.start(), match.end(), match.group(), "pronoun"))
+    kept = [m for m in mentions if not any(a <= m.start < b for a, b in blocked)]
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _named(text: str, start: int, end: int) -> list[Mention]:
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+    mentions, run = [], []
+
+    def close() -> None:
+        while run and (run[-1][2].lower() in CONNECTORS or run[-1][2].lower() in STOP_CAPITALS):
+            run.pop()
+        while run and (run[0][2].lower() in CONNECTORS or run[0][2].lower() in STOP_CAPITALS):
+            run.pop(0)
+        if run and any(t[2][0].isupper() for t in run):
+            span_start, span_end = run[0][0], run[-1][1]
+            surface = text[span_start:span_end].rstrip(".")
+            span_end = span_start + len(surface)
+            name, role = split_title(surface)
+            kind = "named" if name else "description"
+            mentions.append(Mention(span_start, span_end, surface, kind, name=name, role=role))
+        run.clear()
+
+    for a, b, word in tokens:
+        gap = text[run[-1][1] : a] if run else " "
+        contiguous = run and gap.strip() in ("", "-")
+        lowered = word.lower()
+        possessive = word.endswith(("'s", "’s"))
+        if possessive:
+            word, b = word[:-2], b - 2
+        capital = word[:1].isupper() and lowered not in STOP_CAPITALS
+        joins = capital or (run and lowered in ROLE_WORDS) or (run and lowered in CONNECTORS)
+        if run and not contiguous:
+            close()
+        if joins and not (not run and lowered in CONNECTORS):
+            run.append((a, b, word))
+        else:
+            close()
+        if word.endswith(".") and not _keeps_period(word):
+            close()
+        if possessive or text[b : b + 1] in ',;:"()':
+            close()
+    close()
+    return mentions
+
+
+def _keeps_period(word: str) -> bool:
+    # "Gen." and "U.S." keep a mention going; "Azerbaijan." ends one.
+    bare = word.rstrip(".").lower()
+    return bare in TITLE_WORDS or len(bare) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", bare))

@@ -1,0 +1,94 @@
+"""The article pipeline: extractor -> attributor -> stance/sentiment model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from classifier.attribution import SpeakerAttributor
+from classifier.extraction import StatementExtractor
+from classifier.modeling import StanceModel
+
+
+@dataclass
+class ScoredStatement:
+    """One statement of an article, with its speaker, offsets and the model's labels."""
+
+    article_id: str
+    statement_id: str
+    speaker: str
+    speaker_mention: dict | None
+    text: str
+    start: int
+    end: int
+    kind: str
+    cue: str | None
+    stances: list[str]
+    stance_scores: dict[str, float]
+    sentiment: str
+    sentiment_scores: dict[str, float]
+
+
+@dataclass
+class ArticleScorer:
+    """Scores every statement of an article.
+
+    >>> scorer = ArticleScorer.from_pretrained("models/default")  # doctest: +SKIP
+    >>> [(s.speaker, s.stances) for s in scorer.score("Russia called for a ceasefire.")]  # doctest: +SKIP
+    [('Russia', ['calls_for_ceasefire'])]
+    """
+
+    model: StanceModel
+    extractor: StatementExtractor = field(default_factory=StatementExtractor)
+    attributor: SpeakerAttributor = field(default_factory=SpeakerAttributor)
+    batch_size: int = 32
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path) -> ArticleScorer:
+        return cls(StanceModel.from_pretrained(path))
+
+    def find(self, text: str, article_id: str = "article") -> list[dict]:
+        """Statements with speakers and offsets, before the model labels them."""
+        sentences = self.extractor.sentences(text)
+        raw = self.extractor.extract(text)
+        found = []
+        for statement, attributions in self.attributor.attribute(text, raw, sentences):
+            for attribution in attributions:
+                mention = attribution.mention
+                found.append(
+                    {
+                        "article_id": article_id,
+                        "statement_id": f"{article_id}-{len(found) + 1}",
+                        "speaker": attribution.speaker,
+                        "speaker_mention": None
+                        if mention is None
+                        else {"text": text[mention.start : mention.end], "start": mention.start, "end": mention.end},
+                        "text": text[statement.start : statement.end],
+                        "start": statement.start,
+                        "end": statement.end,
+                        "kind": statement.kind,
+                        "cue": None if statement.cue is None else text[statement.cue[0] : statement.cue[1]],
+                    }
+                )
+        return found
+
+    def score(self, text: str, article_id: str = "article") -> list[ScoredStatement]:
+        """Extract, attribute and label every statement in ``text``."""
+        return self.score_many([(article_id, text)])
+
+    def score_many(self, articles: list[tuple[str, str]]) -> list[ScoredStatement]:
+        """Like :meth:`score` for several ``(article_id, text)`` pairs, batching the model across articles."""
+        found = [item for article_id, text in articles for item in self.find(text, article_id)]
+        predictions = self.model.predict(
+            [item["text"] for item in found], [item["speaker"] for item in found], batch_size=self.batch_size
+        )
+        return [
+            ScoredStatement(
+                **item,
+                stances=prediction.stances,
+                stance_scores=prediction.stance_scores,
+                sentiment=prediction.sentiment,
+                sentiment_scores=prediction.sentiment_scores,
+            )
+            for item, prediction in zip(found, predictions)
+        ]

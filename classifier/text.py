@@ -1,0 +1,101 @@
+"""Character-offset primitives for articles: paragraphs, quotations and sentences.
+
+Everything here returns ``(start, end)`` spans into the original string, never copies, so offsets survive to the
+output unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPENERS = {'"': '"', "\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
+CLOSERS = {"\u201d", "\u00bb"}
+QUOTE_CHARS = set(OPENERS) | CLOSERS
+
+# Abbreviations after which a period does not end a sentence (compared lower-cased, without the period).
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "sen", "rep",
+    "gov", "pres", "st", "mt", "jr", "sr", "no", "vs", "etc", "inc", "corp", "co", "ltd", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.u", "a.m", "p.m",
+    "approx", "dept", "est", "fig", "ft", "gov't", "hon", "rev", "messrs",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation: ``start``/``end`` span the marks, ``inner_start``/``inner_end`` the quoted words."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    closed: bool
+
+    def words(self, text: str) -> int:
+        return len(text[self.inner_start : self.inner_end].split())
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of blank-line separated paragraphs, trimmed of surrounding whitespace."""
+    spans = []
+    for match in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", text, flags=re.S):
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Quote]:
+    """Pair quotation marks inside ``text[start:end]`` (one paragraph).
+
+    Straight marks toggle; curly and angle marks open and close explicitly. A mark left open runs to the end of
+    the paragraph (``closed=False``), as in a quote that continues into the next paragraph. Stray closing marks
+    are ignored; nothing here raises on unbalanced input.
+    """
+    end = len(text) if end is None else end
+    quotes: list[Quote] = []
+    open_at: int | None = None
+    closer = ""
+    for i in range(start, end):
+        char = text[i]
+        if open_at is None:
+            if char in OPENERS and not _is_inch_mark(text, i):
+                open_at, closer = i, OPENERS[char]
+        elif char == closer or (char in CLOSERS and closer != '"'):
+            quotes.append(Quote(open_at, i + 1, open_at + 1, i, True))
+            open_at = None
+    if open_at is not None and end - open_at > 1:
+        quotes.append(Quote(open_at, end, open_at + 1, end, False))
+    return quotes
+
+
+def _is_inch_mark(text: str, i: int) -> bool:
+    # 5'10" or 12" pipe: a straight mark right after a digit with no letter before it is a unit, not a quote.
+    return text[i] == '"' and i > 0 and text[i - 1].isdigit() and (i + 1 >= len(text) or not text[i + 1].isalpha())
+
+
+_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019\u00bb)\]]*\s+(?=[\"'\u201c\u2018\u00ab(\[]?[A-Z0-9])")
+
+
+def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tuple[int, int]]:
+    """Sentence spans inside one paragraph; never split inside a quotation or after an abbreviation."""
+    spans, begin = [], start
+    for match in _BOUNDARY.finditer(text, start, end):
+        cut = match.start()
+        punct_end = cut + len(match.group().rstrip())
+        # Inside a quotation unless this boundary consumes the quotation's closing mark.
+        if any(q.inner_start <= cut < q.inner_end and punct_end < q.end for q in quotes):
+            continue
+        token = re.search(r"([\w.']+)$", text[begin : cut + 1].rstrip("."))
+        word = token.group(1).lower() if token else ""
+        if (
+            word.rstrip(".") in ABBREVIATIONS
+            or re.fullmatch(r"[a-z]", word)
+            or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word)
+        ):
+            continue
+        stop = len(text[: match.end()].rstrip())
+        spans.append((begin, stop))
+        begin = match.end()
+    if begin < end:
+        spans.append((begin, end))
+    return [(a, b) for a, b in spans if text[a:b].strip()]

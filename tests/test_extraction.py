@@ -1,0 +1,127 @@
+from pathlib import Path
+
+import pytest
+
+from classifier.pipeline import ArticleScorer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def finder():
+    # ``find`` runs extraction and attribution only; the model is not needed for it.
+    return ArticleScorer(model=None).find
+
+
+def speakers(found):
+    return [s["speaker"] for s in found]
+
+
+def test_offsets_slice_the_article(finder):
+    text = (ROOT / "examples" / "articles" / "ceasefire_talks.txt").read_text(encoding="utf-8")
+    found = finder(text, "ceasefire_talks")
+    assert found
+    for statement in found:
+        assert text[statement["start"] : statement["end"]] == statement["text"]
+        mention = statement["speaker_mention"]
+        assert text[mention["start"] : mention["end"]] == mention["text"]
+    assert [s["statement_id"] for s in found][:2] == ["ceasefire_talks-1", "ceasefire_talks-2"]
+
+
+def test_example_article_speakers(finder):
+    text = (ROOT / "examples" / "articles" / "ceasefire_talks.txt").read_text(encoding="utf-8")
+    found = finder(text)
+    by_cue = {(s["speaker"], s["cue"]) for s in found}
+    # the spokeswoman relays Pompeo's words: the statement is his
+    assert ("Mike Pompeo", "stressed") in by_cue
+    assert not any(s["speaker"] == "Morgan Ortagus" for s in found)
+    # "he wrote on Twitter" after "the top US diplomat"
+    tweet = next(s for s in found if s["cue"] == "wrote")
+    assert tweet["speaker"] == "Mike Pompeo" and tweet["speaker_mention"]["text"] == "he"
+    assert tweet["kind"] == "direct" and "Both must implement a ceasefire" in tweet["text"]
+    # the demurral is a statement (with no stance for the model to find)
+    assert ("Mike Pompeo", "declined") in by_cue
+    # one statement per coordinated speaker, same span
+    coordinated = [s for s in found if s["text"].startswith("Russia, France and the United States")]
+    assert speakers(coordinated) == ["Russia", "France", "United States"]
+    assert len({(s["start"], s["end"]) for s in coordinated}) == 1
+    assert ("UN Security Council", "demand") in by_cue
+    assert ("Turkey", "supported") in by_cue
+    assert ("Ilham Aliyev", "said") in by_cue
+    assert ("Nikol Pashinyan", "told a news conference") in by_cue
+    # background narration is not a statement
+    assert not any("The fighting began on Sept. 27" in s["text"] for s in found)
+    assert not any(s["text"].startswith("The enclave is recognised") for s in found)
+
+
+def test_split_quote_is_one_direct_statement_with_title_stripped(finder):
+    text = '"We call on both sides," Foreign Minister Sergei Lavrov said on Monday, "to show restraint at once."'
+    found = finder(text)
+    assert len(found) == 1
+    assert found[0]["speaker"] == "Sergei Lavrov"
+    assert found[0]["speaker_mention"]["text"] == "Foreign Minister Sergei Lavrov"
+    assert found[0]["kind"] == "direct"
+    assert found[0]["text"] == text
+
+
+def test_curly_quote_with_inverted_attribution(finder):
+    text = "\u201cThe occupiers must leave our land now,\u201d said Azerbaijani President Ilham Aliyev."
+    found = finder(text)
+    assert speakers(found) == ["Ilham Aliyev"]
+
+
+def test_quote_continuing_in_next_sentence_keeps_the_speaker(finder):
+    text = 'Guterres said the violence had to stop. "The guns must fall silent now. Civilians are paying the price."'
+    found = finder(text)
+    assert speakers(found) == ["Guterres", "Guterres"]
+    assert found[1]["kind"] == "direct" and found[1]["cue"] is None
+
+
+def test_description_and_surname_resolve_to_the_named_speaker(finder):
+    text = (
+        "Turkish Foreign Minister Mevlut Cavusoglu arrived in Baku on Monday. "
+        "The minister urged Armenia to pull back its forces. Cavusoglu later said talks were possible."
+    )
+    found = finder(text)
+    assert speakers(found) == ["Mevlut Cavusoglu", "Mevlut Cavusoglu"]
+    assert found[0]["speaker_mention"]["text"] == "The minister"
+
+
+def test_pronoun_skips_a_speaker_of_the_wrong_gender(finder):
+    text = (
+        "Secretary of State Antony Blinken met the envoys. "
+        "State Department spokeswoman Jalina Porter said he stressed the need for a truce."
+    )
+    assert speakers(finder(text)) == ["Antony Blinken"]
+
+
+def test_narration_only_article_has_no_statements(finder):
+    text = (
+        "Fighting began on Sept. 27 and has killed more than 1,000 people.\n\n"
+        "The region has been contested since the collapse of the Soviet Union. Shelling resumed at dawn."
+    )
+    assert finder(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        '"',
+        '" "',
+        "\u201d stray closer said he \u201c",
+        'He said "',
+        'The so-called "peace plan" was rejected. "',
+        "\u00ab\u00ab\u00bb",
+        "He said.\n\n\n",
+        "Mr. . . . said said said",
+    ],
+)
+def test_odd_input_never_crashes_and_offsets_hold(finder, text):
+    for statement in finder(text):
+        assert text[statement["start"] : statement["end"]] == statement["text"]
+
+
+def test_scare_quotes_alone_are_not_statements(finder):
+    text = 'The so-called "peace plan" was debated in parliament for a week.'
+    assert finder(text) == []

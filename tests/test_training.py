@@ -1,0 +1,49 @@
+import json
+
+import numpy as np
+import yaml
+
+from classifier.modeling import StancePrediction
+from training.config import config_from_dict
+from training.data import Example
+from training.evaluate import compute_metrics, tune_thresholds
+
+from .conftest import SENTIMENTS, STANCES
+
+
+def test_training_writes_config_and_test_metrics(trained_model_dir):
+    metrics = json.loads((trained_model_dir / "metrics.json").read_text())
+    for split in ("dev", "test"):
+        for key in ("stance_macro_f1", "exact_set_accuracy", "sentiment_macro_f1", "sentiment_accuracy"):
+            assert 0.0 <= metrics[split][key] <= 1.0
+        assert set(metrics[split]["stance"]) == set(STANCES)
+    assert metrics["train_seconds"] > 0
+    saved = yaml.safe_load((trained_model_dir / "training_config.yaml").read_text())
+    assert config_from_dict(saved).train.epochs == 1
+
+
+def _ex(stances, sentiment="neutral"):
+    return Example("i", "t", "s", stances, sentiment, "c")
+
+
+def _pred(stances, sentiment="neutral"):
+    return StancePrediction(stances, {}, sentiment, {})
+
+
+def test_metrics_by_hand():
+    gold = [_ex(["calls_for_ceasefire"]), _ex(["calls_for_ceasefire", "demands_withdrawal"]), _ex([], "negative")]
+    pred = [_pred(["calls_for_ceasefire"]), _pred(["calls_for_ceasefire"]), _pred(["demands_withdrawal"])]
+    metrics = compute_metrics(gold, pred, STANCES, SENTIMENTS)
+    assert metrics["stance"]["calls_for_ceasefire"]["f1"] == 1.0
+    # withdrawal: 1 false positive, 1 false negative
+    assert metrics["stance"]["demands_withdrawal"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert metrics["exact_set_accuracy"] == round(1 / 3, 4)
+    assert metrics["sentiment_accuracy"] == round(2 / 3, 4)
+
+
+def test_thresholds_move_to_what_dev_supports():
+    probs = np.array([[0.3, 0.9], [0.25, 0.8], [0.1, 0.7], [0.05, 0.6]])
+    gold = np.array([[1, 0], [1, 0], [0, 0], [0, 0]])
+    thresholds = tune_thresholds(probs, gold, ["a", "b"])
+    assert 0.1 < thresholds["a"] <= 0.25
+    assert thresholds["b"] == 0.5  # no dev positive: keep the neutral default

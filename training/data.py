@@ -1,0 +1,104 @@
+"""Loading and checking labelled statements (JSONL, one statement a line).
+
+Every problem is reported as ``file:line: field: message`` so it can be fixed at the source.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+REQUIRED = ("id", "text", "speaker", "stances", "sentiment", "conflict")
+OPTIONAL = ("speaker_type", "source", "note")
+
+
+class DataError(ValueError):
+    """A labelled file has problems; ``problems`` lists each as ``file:line: field: message``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = "\n".join(problems[:20])
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problem(s) in labelled data:\n{shown}{more}")
+
+
+@dataclass
+class Example:
+    """One labelled statement."""
+
+    id: str
+    text: str
+    speaker: str
+    stances: list[str]
+    sentiment: str
+    conflict: str
+    speaker_type: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+def check_record(
+    record: object, stance_labels: list[str], sentiment_labels: list[str]
+) -> tuple[Example | None, list[str]]:
+    """Validate one parsed JSON line; return the example (or None) and ``field: message`` problems."""
+    if not isinstance(record, dict):
+        return None, ["(line): expected a JSON object"]
+    problems = [f"{key}: missing" for key in REQUIRED if key not in record]
+    problems += [f"{key}: unknown field" for key in record if key not in REQUIRED + OPTIONAL]
+    for key in ("id", "text", "speaker", "sentiment", "conflict"):
+        if key in record and (not isinstance(record[key], str) or not record[key].strip()):
+            problems.append(f"{key}: must be a non-empty string")
+    stances = record.get("stances")
+    if "stances" in record:
+        if not isinstance(stances, list) or not all(isinstance(s, str) for s in stances):
+            problems.append("stances: must be a list of label names")
+        else:
+            problems += [
+                f"stances: unknown label {s!r} (known: {stance_labels})" for s in stances if s not in stance_labels
+            ]
+            if len(set(stances)) != len(stances):
+                problems.append("stances: repeated label")
+    sentiment = record.get("sentiment")
+    if isinstance(sentiment, str) and sentiment.strip() and sentiment not in sentiment_labels:
+        problems.append(f"sentiment: unknown label {sentiment!r} (known: {sentiment_labels})")
+    for key in OPTIONAL:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            problems.append(f"{key}: must be a string")
+    if problems:
+        return None, problems
+    return Example(**{key: record.get(key) for key in REQUIRED + OPTIONAL}), []
+
+
+def load_examples(path: str | Path, stance_labels: list[str], sentiment_labels: list[str]) -> list[Example]:
+    """Read a labelled JSONL file; raise :class:`DataError` naming every bad line and field.
+
+    Training on a silently trimmed file would hide labelling mistakes, so any problem stops the load.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"labelled data file not found: {path}")
+    examples, problems, seen = [], [], {}
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                problems.append(f"{path}:{number}: (line): invalid JSON: {err.msg}")
+                continue
+            example, found = check_record(record, stance_labels, sentiment_labels)
+            problems += [f"{path}:{number}: {problem}" for problem in found]
+            if example is None:
+                continue
+            if example.id in seen:
+                problems.append(f"{path}:{number}: id: duplicate {example.id!r} (first on line {seen[example.id]})")
+                continue
+            seen[example.id] = number
+            examples.append(example)
+    if problems:
+        raise DataError(problems)
+    if not examples:
+        raise DataError([f"{path}: no statements found"])
+    return examples

@@ -1,0 +1,83 @@
+"""Metrics for the stance and sentiment heads, computed through the model's public ``predict``."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+from classifier.modeling import StanceModel, StancePrediction
+from training.data import Example
+
+
+def stance_matrix(stance_sets: list[list[str]], labels: list[str]) -> np.ndarray:
+    """Binary indicator matrix ``(n, len(labels))`` for lists of stance names."""
+    matrix = np.zeros((len(stance_sets), len(labels)), dtype=int)
+    index = {label: i for i, label in enumerate(labels)}
+    for row, stances in enumerate(stance_sets):
+        for stance in stances:
+            matrix[row, index[stance]] = 1
+    return matrix
+
+
+def compute_metrics(
+    gold: list[Example], predicted: list[StancePrediction], stance_labels: list[str], sentiment_labels: list[str]
+) -> dict:
+    """Per-label precision/recall/F1, stance macro-F1, exact-set accuracy, sentiment macro-F1 and accuracy.
+
+    >>> from classifier.modeling import StancePrediction
+    >>> ex = Example("a", "t", "s", ["calls_for_ceasefire"], "neutral", "c")
+    >>> pred = StancePrediction(["calls_for_ceasefire"], {}, "neutral", {})
+    >>> compute_metrics([ex], [pred], ["calls_for_ceasefire"], ["neutral", "negative"])["exact_set_accuracy"]
+    1.0
+    """
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold statements but {len(predicted)} predictions")
+    y_true = stance_matrix([g.stances for g in gold], stance_labels)
+    y_pred = stance_matrix([p.stances for p in predicted], stance_labels)
+    precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0)
+    per_label = {
+        label: {
+            "precision": round(float(precision[i]), 4),
+            "recall": round(float(recall[i]), 4),
+            "f1": round(float(f1[i]), 4),
+            "support": int(support[i]),
+        }
+        for i, label in enumerate(stance_labels)
+    }
+    sentiment_true = [g.sentiment for g in gold]
+    sentiment_pred = [p.sentiment for p in predicted]
+    return {
+        "n": len(gold),
+        "stance": per_label,
+        "stance_macro_f1": round(float(np.mean(f1)), 4),
+        "exact_set_accuracy": round(float(np.mean((y_true == y_pred).all(axis=1))), 4),
+        "sentiment_macro_f1": round(
+            float(f1_score(sentiment_true, sentiment_pred, labels=sentiment_labels, average="macro", zero_division=0)),
+            4,
+        ),
+        "sentiment_accuracy": round(float(np.mean([t == p for t, p in zip(sentiment_true, sentiment_pred)])), 4),
+    }
+
+
+def evaluate(model: StanceModel, examples: list[Example], batch_size: int = 32) -> dict:
+    """Score ``examples`` with ``model.predict`` (what users run) and compute :func:`compute_metrics`."""
+    predictions = model.predict([e.text for e in examples], [e.speaker for e in examples], batch_size=batch_size)
+    return compute_metrics(examples, predictions, model.stance_labels, model.sentiment_labels)
+
+
+def tune_thresholds(probs: np.ndarray, gold: np.ndarray, labels: list[str]) -> dict[str, float]:
+    """Pick, per label, the threshold that maximises dev F1 (0.5 where dev has no positive).
+
+    Ties go to the threshold closest to 0.5, so a flat F1 curve does not push a label to an extreme.
+    """
+    grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
+    thresholds = {}
+    for i, label in enumerate(labels):
+        if gold[:, i].sum() == 0:
+            thresholds[label] = 0.5
+            continue
+        scores = [f1_score(gold[:, i], (probs[:, i] >= t).astype(int), zero_division=0) for t in grid]
+        best = max(scores)
+        candidates = [t for t, s in zip(grid, scores) if s >= best - 1e-9]
+        thresholds[label] = float(min(candidates, key=lambda t: abs(t - 0.5)))
+    return thresholds
