@@ -21,6 +21,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
         return args.handler(args)
+    except ModuleNotFoundError as err:
+        if args.command in ("train", "evaluate"):
+            print(
+                f"diplostance {args.command}: error: {err.name} is not installed; "
+                "install the training extra: pip install 'diplostance[train]'",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        raise
     except (FileNotFoundError, ValueError) as err:
         print(f"diplostance {args.command}: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

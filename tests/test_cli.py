@@ -123,3 +123,12 @@ def test_help_lists_the_commands(capsys):
     out = capsys.readouterr().out
     for command in ("train", "predict", "score", "evaluate"):
         assert command in out
+
+
+def test_python_api_is_importable_from_the_package():
+    import classifier
+
+    assert classifier.StanceModel.__name__ == "StanceModel"
+    assert classifier.ArticleScorer.__name__ == "ArticleScorer"
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        classifier.Nope  # noqa: B018
