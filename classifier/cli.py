@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ModuleNotFoundError as err:
-        if args.command in ("train", "evaluate"):
+        if args.command in ("train", "evaluate", "data"):
             print(
                 f"diplostance {args.command}: error: {err.name} is not installed; "
                 "install the training extra: pip install 'diplostance[train]'",
@@ -69,7 +69,31 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", required=True, help="trained model directory")
     evaluate.add_argument("--data", required=True, help="labelled JSONL (the corpus format)")
     evaluate.add_argument("--output", default="-", help="JSON output file, or - for stdout (default)")
+    evaluate.add_argument(
+        "--baselines",
+        action="store_true",
+        help="also fit and score the keyword, TF-IDF + logistic regression and zero-shot baselines on the same "
+        "data; they train on the model's own train/dev files (its training_config.yaml) unless --train/--dev say so",
+    )
+    evaluate.add_argument("--train", help="training file for the baselines (default: the model's)")
+    evaluate.add_argument("--dev", help="dev file for the baselines' tuning (default: the model's)")
     evaluate.set_defaults(handler=run_evaluate)
+
+    data = commands.add_parser("data", help="corpus tools")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    check = data_commands.add_parser(
+        "check",
+        help="validate labelled JSONL files: schema, labels, duplicates, near-duplicates, leakage across splits",
+        description="Validate labelled JSONL files. Several files are treated as splits: a conflict may appear "
+        "in one only, and near-identical text across them is reported as leakage. Prints file:line problems, "
+        "then the corpus statistics as JSON; exits 1 when there is an error.",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="labelled JSONL file(s), e.g. data/*.jsonl")
+    check.add_argument(
+        "--config", default="configs/default.yaml", help="label names come from here (default: %(default)s)"
+    )
+    check.add_argument("--max-warnings", type=int, default=50, help="near-duplicate warnings to print (default: 50)")
+    check.set_defaults(handler=run_data_check)
     return parser
 
 
@@ -162,14 +186,46 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from classifier.io import open_output
     from classifier.modeling import StanceModel
     from training.data import load_examples
-    from training.evaluate import evaluate
+    from training.evaluate import compute_metrics, evaluate
 
     model = StanceModel.from_pretrained(args.model)
     examples = load_examples(args.data, model.stance_labels, model.sentiment_labels)
     metrics = evaluate(model, examples)
+    if args.baselines:
+        from training.baselines import fit_baselines
+        from training.config import load_config
+
+        trained_with = load_config(Path(args.model) / "training_config.yaml")
+        train_file = args.train or trained_with.data.train_file
+        dev_file = args.dev or trained_with.data.dev_file
+        labels = (model.stance_labels, model.sentiment_labels)
+        train = load_examples(train_file, *labels)
+        dev = load_examples(dev_file, *labels)
+        results = {"model": metrics}
+        for baseline in fit_baselines(train, dev, *labels, backbone=trained_with.model.backbone):
+            predictions = baseline.predict([e.text for e in examples], [e.speaker for e in examples])
+            results[baseline.name] = compute_metrics(examples, predictions, *labels)
+        metrics = results
     with open_output(args.output) as handle:
         handle.write(json.dumps(metrics, indent=2) + "\n")
     return 0
+
+
+def run_data_check(args: argparse.Namespace) -> int:
+    from training.checks import check_corpus
+    from training.config import load_config
+
+    labels = load_config(args.config).labels
+    report = check_corpus(args.files, labels.stances, labels.sentiments)
+    for error in report.errors:
+        print(f"error: {error}")
+    for warning in report.warnings[: args.max_warnings]:
+        print(f"warning: {warning}")
+    if len(report.warnings) > args.max_warnings:
+        print(f"warning: ... and {len(report.warnings) - args.max_warnings} more")
+    print(json.dumps(report.stats, indent=2))
+    print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)", file=sys.stderr)
+    return 1 if report.errors else 0
 
 
 if __name__ == "__main__":

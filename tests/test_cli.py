@@ -132,3 +132,11 @@ def test_python_api_is_importable_from_the_package():
     assert classifier.ArticleScorer.__name__ == "ArticleScorer"
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         classifier.Nope  # noqa: B018
+
+
+def test_evaluate_with_baselines_scores_all_systems_on_the_same_data(model_dir, tmp_path, capsys):
+    data = write_jsonl(tmp_path / "test.jsonl", ROWS)
+    assert main(["evaluate", "--model", str(model_dir), "--data", str(data), "--baselines"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert set(results) == {"model", "keyword rules", "tf-idf + logistic regression", "zero-shot embedding similarity"}
+    assert all(metrics["n"] == len(ROWS) for metrics in results.values())
