@@ -6,7 +6,7 @@ CONFIG ?= configs/default.yaml
 ARTICLE ?= examples/articles/ceasefire_talks.txt
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install demo train test test-fast lint evaluate clean
+.PHONY: install demo train test test-fast lint evaluate baselines check-data results clean
 
 install: $(VENV)/.installed
 
@@ -26,6 +26,16 @@ demo: install $(MODEL)/diplostance.json
 
 evaluate: install $(MODEL)/diplostance.json
 	$(VENV)/bin/diplostance evaluate --model $(MODEL) --data data/test.jsonl
+
+baselines: install $(MODEL)/diplostance.json
+	$(VENV)/bin/diplostance evaluate --model $(MODEL) --data data/test.jsonl --baselines
+
+check-data: install
+	$(VENV)/bin/diplostance data check data/train.jsonl data/dev.jsonl data/test.jsonl
+
+# Trains three seeds (about half an hour on 2 cores) and rewrites docs/results.md.
+results: install
+	$(PY) -m training.results --config $(CONFIG) --seeds 42 43 44 --output docs/results.md
 
 test: install
 	$(PY) -m pytest -q

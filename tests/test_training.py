@@ -47,3 +47,30 @@ def test_thresholds_move_to_what_dev_supports():
     thresholds = tune_thresholds(probs, gold, ["a", "b"])
     assert 0.1 < thresholds["a"] <= 0.25
     assert thresholds["b"] == 0.5  # no dev positive: keep the neutral default
+
+
+def test_training_options_frozen_embeddings_and_class_weights(tiny_backbone, corpus_dir, tmp_path):
+    import torch
+    from transformers import AutoModel
+
+    from classifier.modeling import StanceModel
+    from training.train import train
+
+    config = config_from_dict(
+        {
+            "model": {"backbone": str(tiny_backbone), "max_length": 64},
+            "data": {
+                "train_file": str(corpus_dir / "train.jsonl"),
+                "dev_file": str(corpus_dir / "dev.jsonl"),
+                "test_file": None,
+            },
+            "train": {"epochs": 2, "batch_size": 2, "freeze_embeddings": True, "class_weights": True,
+                      "group_by_length": False},
+        }
+    )  # fmt: skip
+    metrics = train(config, tmp_path / "m")
+    assert "test" not in metrics  # no test file configured
+    assert len(metrics["dev_macro_f1_by_epoch"]) == 2
+    trained = StanceModel.from_pretrained(tmp_path / "m").encoder.get_input_embeddings().weight
+    original = AutoModel.from_pretrained(tiny_backbone).get_input_embeddings().weight
+    assert torch.equal(trained, original)

@@ -85,6 +85,14 @@ class TrainConfig:
     sentiment_loss_weight: float = 1.0
     # Tune one threshold per stance label on the dev split; otherwise 0.5 for all.
     tune_thresholds: bool = True
+    # Batch statements of similar token length together: less padding, faster epochs on a CPU.
+    group_by_length: bool = True
+    # Keep the epoch whose model scores the best stance macro-F1 on dev (checked after every epoch).
+    select_best_epoch: bool = True
+    # Weight each stance's positives by its negative/positive ratio in train (capped at 10).
+    class_weights: bool = False
+    # Leave the word embeddings as pretrained (fewer weights to update; guards rare words on small data).
+    freeze_embeddings: bool = False
 
     def __post_init__(self) -> None:
         if float(self.epochs) <= 0:
@@ -96,8 +104,9 @@ class TrainConfig:
                 raise ValueError(f"train.{key} must be > 0, got {getattr(self, key)!r}")
         if not 0.0 <= float(self.warmup_ratio) < 1.0:
             raise ValueError(f"train.warmup_ratio must be in [0, 1), got {self.warmup_ratio!r}")
-        if not isinstance(self.tune_thresholds, bool):
-            raise ValueError(f"train.tune_thresholds must be true or false, got {self.tune_thresholds!r}")
+        for key in ("tune_thresholds", "group_by_length", "select_best_epoch", "class_weights", "freeze_embeddings"):
+            if not isinstance(getattr(self, key), bool):
+                raise ValueError(f"train.{key} must be true or false, got {getattr(self, key)!r}")
 
 
 @dataclass

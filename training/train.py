@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import yaml
 from datasets import Dataset
-from transformers import Trainer, TrainingArguments, set_seed
+from transformers import Trainer, TrainerCallback, TrainingArguments, set_seed
 
 from classifier.modeling import StanceModel
 from training.config import Config
@@ -25,16 +25,19 @@ logger = logging.getLogger(__name__)
 class JointTrainer(Trainer):
     """Trainer whose loss is stance BCE plus weighted sentiment cross-entropy."""
 
-    def __init__(self, *args, sentiment_loss_weight: float = 1.0, **kwargs) -> None:
+    def __init__(
+        self, *args, sentiment_loss_weight: float = 1.0, pos_weight: torch.Tensor | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.sentiment_loss_weight = sentiment_loss_weight
+        self.pos_weight = pos_weight
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         stance_labels = inputs.pop("stance_labels")
         sentiment_labels = inputs.pop("sentiment_labels")
         outputs = model(**inputs)
         stance_loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            outputs["stance_logits"], stance_labels.to(outputs["stance_logits"].dtype)
+            outputs["stance_logits"], stance_labels.to(outputs["stance_logits"].dtype), pos_weight=self.pos_weight
         )
         sentiment_loss = torch.nn.functional.cross_entropy(outputs["sentiment_logits"], sentiment_labels)
         loss = stance_loss + self.sentiment_loss_weight * sentiment_loss
@@ -48,7 +51,8 @@ class PairCollator:
         self.tokenizer = tokenizer
 
     def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
-        features = [{k: v for k, v in row.items() if k not in ("stance_labels", "sentiment_labels")} for row in rows]
+        skip = ("stance_labels", "sentiment_labels", "length")
+        features = [{k: v for k, v in row.items() if k not in skip} for row in rows]
         batch = self.tokenizer.pad(features, padding=True, return_tensors="pt")
         batch["stance_labels"] = torch.tensor([row["stance_labels"] for row in rows], dtype=torch.float32)
         batch["sentiment_labels"] = torch.tensor([row["sentiment_labels"] for row in rows], dtype=torch.long)
@@ -59,9 +63,36 @@ def build_dataset(model: StanceModel, examples: list[Example]) -> Dataset:
     """Tokenize examples (unpadded) with their label targets."""
     encoded = model.encode([e.text for e in examples], [e.speaker for e in examples], padding=False)
     columns = {key: list(values) for key, values in encoded.items()}
+    columns["length"] = [len(ids) for ids in encoded["input_ids"]]
     columns["stance_labels"] = stance_matrix([e.stances for e in examples], model.stance_labels).tolist()
     columns["sentiment_labels"] = [model.sentiment_labels.index(e.sentiment) for e in examples]
     return Dataset.from_dict(columns)
+
+
+class BestOnDev(TrainerCallback):
+    """After each epoch, score dev with thresholds tuned on it; keep the weights of the best epoch in memory."""
+
+    def __init__(self, model: StanceModel, dev: list[Example]) -> None:
+        self.model, self.dev = model, dev
+        self.gold = stance_matrix([e.stances for e in dev], model.stance_labels)
+        self.best_score, self.best_state, self.history = -1.0, None, []
+
+    def on_epoch_end(self, args, state, control, **kwargs):
+        probs, _ = self.model.predict_proba([e.text for e in self.dev], [e.speaker for e in self.dev])
+        thresholds = tune_thresholds(probs, self.gold, self.model.stance_labels)
+        predicted = np.stack([probs[:, i] >= thresholds[label] for i, label in enumerate(self.model.stance_labels)], 1)
+        score = float(np.mean([_f1(self.gold[:, i], predicted[:, i]) for i in range(self.gold.shape[1])]))
+        self.history.append(round(score, 4))
+        if score > self.best_score:
+            self.best_score = score
+            self.best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        self.model.train()
+        return control
+
+
+def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
+    tp = float((gold & predicted).sum())
+    return 2 * tp / max(1.0, float(gold.sum() + predicted.sum()))
 
 
 def train(config: Config, output_dir: str | Path) -> dict:
@@ -91,10 +122,18 @@ def train(config: Config, output_dir: str | Path) -> dict:
         config.model.backbone, labels.stances, labels.sentiments, config.model.max_length, config.model.dropout
     )
     train_dataset = build_dataset(model, train_examples)
+    if options.freeze_embeddings:
+        model.encoder.get_input_embeddings().weight.requires_grad_(False)
+    pos_weight = None
+    if options.class_weights:
+        positives = stance_matrix([e.stances for e in train_examples], labels.stances).sum(0)
+        ratio = (len(train_examples) - positives) / np.maximum(positives, 1)
+        pos_weight = torch.tensor(np.clip(ratio, 1.0, 10.0), dtype=torch.float32)
 
     # 4. Optimiser: the new heads learn faster than the pretrained encoder.
-    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
-    encoder_params = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
+    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    head_params = [p for n, p in trainable if not n.startswith("encoder.")]
+    encoder_params = [p for n, p in trainable if n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
         [
             {"params": encoder_params, "lr": options.learning_rate},
@@ -120,7 +159,9 @@ def train(config: Config, output_dir: str | Path) -> dict:
             remove_unused_columns=False,
             use_cpu=not torch.cuda.is_available(),
             disable_tqdm=True,
+            train_sampling_strategy="group_by_length" if options.group_by_length else "random",
         )
+        best = BestOnDev(model, dev_examples) if options.select_best_epoch else None
         trainer = JointTrainer(
             model=model,
             args=arguments,
@@ -128,9 +169,13 @@ def train(config: Config, output_dir: str | Path) -> dict:
             data_collator=PairCollator(model.tokenizer),
             optimizers=(optimizer, None),
             sentiment_loss_weight=options.sentiment_loss_weight,
+            pos_weight=pos_weight,
+            callbacks=[best] if best else None,
         )
-        # 6. Train.
+        # 6. Train, then go back to the epoch that did best on dev.
         trainer.train()
+    if best is not None and best.best_state is not None:
+        model.load_state_dict(best.best_state)
     model.eval()
     train_seconds = time.perf_counter() - started
 
@@ -145,6 +190,7 @@ def train(config: Config, output_dir: str | Path) -> dict:
         "train_examples": len(train_examples),
         "train_seconds": round(train_seconds, 1),
         "thresholds": model.thresholds,
+        "dev_macro_f1_by_epoch": best.history if best else None,
         "dev": evaluate(model, dev_examples),
     }
     if test_examples:
@@ -157,7 +203,3 @@ def train(config: Config, output_dir: str | Path) -> dict:
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     logger.info("saved model to %s (%.1fs)", output_dir, train_seconds)
     return metrics
-
-
-def _mean(values: list[float]) -> float:
-    return float(np.mean(values)) if values else 0.0
