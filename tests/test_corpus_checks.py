@@ -61,3 +61,15 @@ def test_cli_exit_codes(tmp_path, capsys):
     bad = write_jsonl(tmp_path / "bad.jsonl", [dict(ROWS[0], sentiment="furious")])
     assert main(["data", "check", str(bad)]) == 1
     assert f"error: {bad}:1: sentiment: unknown label 'furious'" in capsys.readouterr().out
+
+
+def test_bundled_corpus_is_clean_and_split_by_conflict():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files = [str(root / "data" / f"{split}.jsonl") for split in ("train", "dev", "test")]
+    report = check_corpus(files, STANCES, SENTIMENTS)
+    assert report.errors == []
+    assert report.stats["statements"] >= 2500 and report.stats["conflicts"] >= 20
+    assert report.stats["near_duplicate_line_share"] < 0.01
+    assert report.stats["no_stance_share"] >= 1 / 3
