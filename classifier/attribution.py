@@ -32,6 +32,12 @@ ROLE_FITS = {
     "mediator": ("mediator", "envoy"),
     "chief": ("chief", "head", "secretary-general", "director"),
 }
+# Heads of descriptions that refer back to an organisation ("the group said", "the ministry added").
+ORG_HEADS = {
+    "group", "movement", "organisation", "organization", "militia", "rebel", "council", "ministry", "government",
+    "army", "military", "union", "league", "alliance", "bloc", "body", "agency", "mission", "committee",
+    "administration", "kremlin",
+}  # fmt: skip
 
 
 @dataclass
@@ -41,6 +47,7 @@ class Attribution:
     speaker: str
     mention: Mention | None
     role: str = ""
+    person: bool = False
 
 
 class SpeakerAttributor:
@@ -57,16 +64,26 @@ class SpeakerAttributor:
     def attribute(
         self, text: str, statements: list[RawStatement], sentences: list[Sentence]
     ) -> list[tuple[RawStatement, list[Attribution]]]:
-        named = [m for s in sentences for m in s.mentions if m.kind == "named"]
-        results = []
+        named = [m for s in sentences for m in s.mentions if m.kind == "named" and not m.locative]
+        results: list[tuple[RawStatement, list[Attribution]]] = []
         for statement in statements:
             mention = statement.mention
             if mention is None:
                 results.append((statement, [Attribution("unknown", None)]))
                 continue
             conjuncts = self._conjuncts(text, mention, named)
-            results.append((statement, [self._resolve(text, m, named) for m in conjuncts]))
+            spoken = [a for _, attributions in results for a in attributions]
+            resolved = [self._with_role(self._resolve(text, m, named, spoken), named) for m in conjuncts]
+            results.append((statement, resolved))
         return results
+
+    def _with_role(self, attribution: Attribution, named: list[Mention]) -> Attribution:
+        """Give a resolved person the title they were introduced with, wherever in the article that was."""
+        same = [m for m in named if m.name == attribution.speaker]
+        if not attribution.role or attribution.role == attribution.speaker:
+            attribution.role = next((m.role for m in same if m.role), attribution.role)
+        attribution.person = any(not m.is_organisation and (m.role or len(m.name.split()) > 1) for m in same)
+        return attribution
 
     def _conjuncts(self, text: str, mention: Mention, named: list[Mention]) -> list[Mention]:
         """``mention`` plus the named mentions coordinated with it ("Russia, France and the US")."""
@@ -83,7 +100,7 @@ class SpeakerAttributor:
             current = candidate
         return group
 
-    def _resolve(self, text: str, mention: Mention, named: list[Mention]) -> Attribution:
+    def _resolve(self, text: str, mention: Mention, named: list[Mention], spoken: list[Attribution]) -> Attribution:
         before = [m for m in named if m.end <= mention.start and m.name]
         if mention.kind == "named" and mention.name:
             words = mention.name.split()
@@ -101,6 +118,13 @@ class SpeakerAttributor:
         referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
+        head = mention.text.lower().split()[-1].rstrip("s") if mention.text.split() else ""
+        if head in ORG_HEADS and mention.text.lower().startswith("the "):
+            # "the group said": the organisation that spoke last.
+            for earlier in reversed(spoken):
+                if earlier.mention is not None and earlier.mention.start < mention.start and not earlier.person:
+                    if earlier.speaker != "unknown" and earlier.mention.kind in ("named", "pronoun"):
+                        return Attribution(earlier.speaker, mention, earlier.role)
         bare = re.sub(r"(?i)^(?:the|a|an)\s+", "", mention.text)
         return Attribution(bare, mention, bare)
 

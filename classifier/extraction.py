@@ -27,13 +27,20 @@ CUE_VERBS = (
     "proposed|proposes|suggested|suggests|offered|offers|pressed|presses|recalled|cautioned|predicted|"
     "threatened|threatens|promised|promises|appealed|appeals|praised|praises|criticized|criticised|"
     "criticizes|criticises|decried|deplored|denounced|denounces|lamented|regretted|hailed|hails|agreed|"
-    "agrees|endorsed|endorses|encouraged|encourages|invited|invites|reminded|explained|replied|responded|"
-    "answered|countered|admitted|conceded|signalled|signaled|indicated|ruled out|rules out|objected"
+    "agrees|endorsed|endorses|encouraged|encourages|invited|invites|reminded|explained|replied|"
+    "admitted|conceded|signalled|signaled|indicated|ruled out|rules out|objected"
 )
 _CUE = re.compile(r"\b(?:" + CUE_VERBS + r")\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
 # Verbs that report someone else's words when they close a sentence (", officials said.").
 REPORTING = {"said", "says", "say", "told", "added", "adds"}
+# Verbs that can come before their subject ('"...," said Pompeo').
+INVERTIBLE = REPORTING | {"wrote", "writes", "tweeted", "continued", "explained", "replied", "insisted", "noted"}
+_LOCATIVE_PHRASE = re.compile(r"\s(?:in|at|from|near|outside)\s+(?:[A-Z][\w'.-]*\s*)+")
+# "according to Israeli figures": a source for numbers, not somebody's statement.
+_FIGURES = re.compile(
+    r"\s*(?:[A-Z][\w-]*\s+)?(?:figures|estimates|data|statistics|tallies|tally|counts|numbers|records|reports)\b"
+)
 # Words allowed between a subject and its cue ("Turkey has also", "The ministry said in a statement").
 FILLER = {
     "has", "have", "had", "also", "again", "repeatedly", "later", "earlier", "separately", "then", "jointly",
@@ -118,7 +125,7 @@ class StatementExtractor:
                 pairs.append((mention, (cue.start(), cue.end())))
         for match in _ACCORDING.finditer(text, sentence.start, sentence.end):
             after = [m for m in sentence.mentions if m.kind != "pronoun" and 0 <= m.start - match.end() <= 2]
-            if after:
+            if after and not _FIGURES.match(text, match.end()):
                 pairs.append((after[0], (match.start(), match.end())))
         pairs = self._drop_reporters(text, pairs)
         statements, seen = [], set()
@@ -144,7 +151,9 @@ class StatementExtractor:
         the clause's subject for a coordinated verb ("Pompeo met them and stressed")."""
         before = [m for m in sentence.mentions if m.end <= cue_start]
         for mention in reversed(before):
-            gap = text[mention.end : cue_start]
+            if mention.locative:
+                continue  # "Residents in Khan Younis said": the place is not the speaker
+            gap = _LOCATIVE_PHRASE.sub(" ", text[mention.end : cue_start])
             if _is_filler(gap):
                 return mention
             break
@@ -152,7 +161,7 @@ class StatementExtractor:
         if (
             after
             and re.fullmatch(r"\s{1,3}", text[cue_end : after[0].start])
-            and not re.match(r"(?i)(?:call|urge|demand|support|back|welcome|condemn)", text[cue_start:cue_end])
+            and text[cue_start:cue_end].lower() in INVERTIBLE
         ):
             return after[0]
         lead = text[max(sentence.start, cue_start - 5) : cue_start].lower()
@@ -215,6 +224,10 @@ class StatementExtractor:
         body = text[sentence.start : sentence.end].strip()
         if not found or not sentence.quotes or body[:1] not in '"\u201c\u00ab':
             return None
+        quoted = [(q.inner_start, q.inner_end) for q in sentence.quotes]
+        cues = _CUE.finditer(text, sentence.start, sentence.end)
+        if any(not any(a <= cue.start() < b for a, b in quoted) for cue in cues):
+            return None  # attributed to somebody we could not name: do not hand it to the last speaker
         quote = sentence.quotes[0]
         if quote.words(text) < self.min_quote_words or found[-1].paragraph < sentence.paragraph - 1:
             return None

@@ -59,8 +59,21 @@ DESCRIPTION_HEADS = (
     "rebels|militia|committee|union|league|administration|kremlin|foreign office|state department"
 )
 _DESCRIPTION = re.compile(
-    r"\b(?:the|a|an)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b", re.IGNORECASE
+    r"\b(?:the|a|an|one)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b", re.IGNORECASE
 )
+# Unnamed groups of people who speak in wire copy ("Residents in Khan Younis said", "diplomats said").
+GROUP_NOUNS = (
+    "residents|witnesses|officials|diplomats|analysts|medics|doctors|sources|observers|experts|aid workers|"
+    "rescuers|survivors|villagers|activists|protesters|lawmakers|mediators|negotiators|monitors|father|mother|"
+    "resident|witness|man|woman"
+)
+_GROUP = re.compile(
+    r"\b(?:(?:the|a|an|one|some|several|two|three|many)\s+)?(?:[a-z][\w-]*\s+)?(?:" + GROUP_NOUNS + r")\b",
+    re.IGNORECASE,
+)
+_LOCATIVE = re.compile(r"\b(?:in|at|from|near|outside|across|throughout|into|to|toward|towards)\s+$", re.IGNORECASE)
+# Arabic and other name particles written in lower case: "al-Ansari", "el-Sisi", "bin Zayed".
+_PARTICLE_NAME = re.compile(r"(?:al|el|ad|as|ash|at|az|ibn|abu)-[A-Z\u00c0-\u024f]")
 _PRONOUN = re.compile(r"\b(?:he|she|they|it)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f'’.-]*[\w\u00c0-\u024f.]|[A-Za-z\u00c0-\u024f]")
 
@@ -79,6 +92,7 @@ class Mention:
     kind: str
     name: str = ""
     role: str = ""
+    locative: bool = False  # right after "in", "at", "from" ...: a place, not a speaker
 
     @property
     def gender(self) -> str | None:
@@ -91,6 +105,8 @@ class Mention:
 
     @property
     def is_organisation(self) -> bool:
+        if self.name and self.role and self.name != self.text and self.text.endswith(self.name):
+            return False  # a title then a name: "United Nations Secretary-General Antonio Guterres"
         words = {w.lower().strip(".") for w in self.text.split()}
         return bool(words & ORG_WORDS) or (self.text.isupper() and len(self.text) > 1)
 
@@ -106,23 +122,22 @@ def split_title(text: str) -> tuple[str, str]:
     """
     words = text.split()
     lowered = [w.lower().strip(".,") for w in words]
-    if set(lowered) & ORG_WORDS and not any(w in FEMALE | MALE for w in lowered):
+    last_title = -1
+    for i, word in enumerate(lowered):
+        if word in TITLE_WORDS or (word in CONNECTORS and 0 < i < len(words) - 1 and last_title == i - 1):
+            last_title = i
+    # "of State" after "Secretary": a capitalised word right after a connector inside a title belongs to it.
+    while last_title >= 1 and lowered[last_title] in CONNECTORS and last_title + 1 < len(words):
+        last_title += 1
+    name_words = words[last_title + 1 :]
+    if last_title >= 0 and name_words and name_words[0][0].isupper():
+        return " ".join(name_words), " ".join(words[: last_title + 1])
+    if set(lowered) & ORG_WORDS:
         # An organisation: drop trailing lower-case body words ("resolutions", "officials") only.
         cut = len(words)
         while cut > 1 and words[cut - 1].islower() and lowered[cut - 1] in ROLE_WORDS:
             cut -= 1
         return " ".join(words[:cut]), " ".join(words[cut:])
-    last_title = -1
-    for i, word in enumerate(lowered):
-        if word in TITLE_WORDS or (word in CONNECTORS and 0 < i < len(words) - 1 and last_title == i - 1):
-            last_title = i
-    name_words = words[last_title + 1 :]
-    # "of State" after "Secretary": a capitalised word right after a connector inside a title belongs to it.
-    while name_words and last_title >= 1 and lowered[last_title] in CONNECTORS:
-        last_title += 1
-        name_words = words[last_title + 1 :]
-    if last_title >= 0 and name_words and words[last_title + 1][0].isupper():
-        return " ".join(name_words), " ".join(words[: last_title + 1])
     if last_title >= 0 and not name_words:
         return "", text
     return text, ""
@@ -139,9 +154,15 @@ def find_mentions(text: str, start: int, end: int, blocked: list[tuple[int, int]
         if not any(a < match.end() and match.start() < b for a, b in taken):
             mention = Mention(match.start(), match.end(), match.group(), "description", role=match.group())
             mentions.append(mention)
+    for match in _GROUP.finditer(text, start, end):
+        taken = [(m.start, m.end) for m in mentions]
+        if not any(a < match.end() and match.start() < b for a, b in taken):
+            mentions.append(Mention(match.start(), match.end(), match.group(), "description", role=match.group()))
     for match in _PRONOUN.finditer(text, start, end):
         mentions.append(Mention(match.start(), match.end(), match.group(), "pronoun"))
     kept = [m for m in mentions if not any(a <= m.start < b for a, b in blocked)]
+    for mention in kept:
+        mention.locative = _LOCATIVE.search(text, max(0, mention.start - 12), mention.start) is not None
     return sorted(kept, key=lambda m: m.start)
 
 
@@ -170,7 +191,7 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
         possessive = word.endswith(("'s", "’s"))
         if possessive:
             word, b = word[:-2], b - 2
-        capital = word[:1].isupper() and lowered not in STOP_CAPITALS
+        capital = (word[:1].isupper() and lowered not in STOP_CAPITALS) or bool(_PARTICLE_NAME.match(word))
         joins = capital or (run and lowered in ROLE_WORDS) or (run and lowered in CONNECTORS)
         if run and not contiguous:
             close()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from classifier.actors import ActorTable
 from classifier.attribution import SpeakerAttributor
 from classifier.extraction import StatementExtractor
 from classifier.modeling import StanceModel
@@ -18,6 +20,7 @@ class ScoredStatement:
     statement_id: str
     speaker: str
     speaker_mention: dict | None
+    actor: dict | None
     text: str
     start: int
     end: int
@@ -41,6 +44,7 @@ class ArticleScorer:
     model: StanceModel
     extractor: StatementExtractor = field(default_factory=StatementExtractor)
     attributor: SpeakerAttributor = field(default_factory=SpeakerAttributor)
+    actors: ActorTable = field(default_factory=ActorTable.load)
     batch_size: int = 32
 
     @classmethod
@@ -55,6 +59,7 @@ class ArticleScorer:
         for statement, attributions in self.attributor.attribute(text, raw, sentences):
             for attribution in attributions:
                 mention = attribution.mention
+                actor = self.actors.resolve(attribution.speaker, attribution.role, attribution.person)
                 found.append(
                     {
                         "article_id": article_id,
@@ -63,6 +68,7 @@ class ArticleScorer:
                         "speaker_mention": None
                         if mention is None
                         else {"text": text[mention.start : mention.end], "start": mention.start, "end": mention.end},
+                        "actor": None if actor is None else dataclasses.asdict(actor),
                         "text": text[statement.start : statement.end],
                         "start": statement.start,
                         "end": statement.end,

@@ -125,3 +125,27 @@ def test_odd_input_never_crashes_and_offsets_hold(finder, text):
 def test_scare_quotes_alone_are_not_statements(finder):
     text = 'The so-called "peace plan" was debated in parliament for a week.'
     assert finder(text) == []
+
+
+def test_gaza_example_speakers_and_actors(finder):
+    text = (ROOT / "examples" / "articles" / "gaza_pause.txt").read_text(encoding="utf-8")
+    found = finder(text)
+    pairs = [(s["speaker"], s["speaker_mention"]["text"]) for s in found]
+    # a pronoun after a titled full name containing "Nations" still finds the person
+    assert ("Antonio Guterres", "he") in pairs
+    # "the group" goes back to the organisation that spoke last
+    assert ("Hamas", "the group") in pairs
+    # a lower-case name particle stays part of the name
+    assert ("Majed al-Ansari", "he") in pairs
+    # a place after "in" is not the speaker; unnamed groups of people are
+    assert ("Residents", "Residents") in pairs
+    assert not any(s["speaker"] in ("Khan Younis", "New York", "Gaza Strip") for s in found)
+    # "according to Israeli figures" sources numbers; it is not a statement
+    assert not any(s["cue"] == "according to" for s in found)
+    hamas = next(s for s in found if s["speaker"] == "Hamas")
+    assert hamas["actor"] == {"id": "Hamas", "type": "armed_group", "country": "PSE", "org": None}
+
+
+def test_attributed_quote_is_not_handed_to_the_previous_speaker(finder):
+    text = 'Hamas said the truce held. "We are grateful for a quiet day," one displaced father said.'
+    assert [s["speaker"] for s in finder(text)] == ["Hamas", "one displaced father"]

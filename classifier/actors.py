@@ -1,0 +1,108 @@
+"""Canonical actors: speakers resolved to a table of states, ministries, organisations and armed groups.
+
+The table is data (``classifier/resources/actors.tsv``: id, type, country, org, aliases) so users can extend it or
+pass their own. Metonyms are aliases ("Baku", "the Kremlin" -> their state). A person keeps their own name as
+actor id, typed ``person``, with the country read from their title ("Turkish Foreign Minister" -> TUR).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+TYPES = {
+    "government",
+    "ministry",
+    "person",
+    "international_organisation",
+    "regional_organisation",
+    "armed_group",
+    "other",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor: ``country`` is ISO 3166-1 alpha-3, ``org`` an organisation code, where known."""
+
+    id: str
+    type: str
+    country: str | None = None
+    org: str | None = None
+
+
+def _key(name: str) -> str:
+    name = re.sub(r"[’']s$", "", name.strip())
+    return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).casefold()
+
+
+class ActorTable:
+    """Alias lookup over an actor table.
+
+    >>> table = ActorTable.load()
+    >>> table.resolve("the Kremlin").id, table.resolve("Baku").country
+    ('Russia', 'AZE')
+    >>> table.resolve("Mevlut Cavusoglu", role="Turkish Foreign Minister")
+    Actor(id='Mevlut Cavusoglu', type='person', country='TUR', org=None)
+    """
+
+    def __init__(self, actors: list[tuple[Actor, list[str]]]) -> None:
+        self.by_alias: dict[str, Actor] = {}
+        # Demonyms ("Azerbaijani", "Azeri") come from government aliases of the form "<demonym> government".
+        self.country_words: dict[str, str] = {}
+        for actor, aliases in actors:
+            for alias in [actor.id, *aliases]:
+                self.by_alias.setdefault(_key(alias), actor)
+                if actor.type == "government" and actor.country:
+                    match = re.fullmatch(r"(.+?) government", alias)
+                    word = match.group(1) if match else alias
+                    if " " not in word and len(word) > 2 or word in ("US", "UK", "UAE", "U.S.", "U.K."):
+                        self.country_words.setdefault(word.casefold(), actor.country)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> ActorTable:
+        """Read a TSV actor table (the bundled one by default); bad rows raise ``ValueError`` with file:line."""
+        if path is None:
+            source = resources.files("classifier").joinpath("resources/actors.tsv")
+            text, name = source.read_text(encoding="utf-8"), "classifier/resources/actors.tsv"
+        else:
+            text, name = Path(path).read_text(encoding="utf-8"), str(path)
+        rows = list(csv.reader(text.splitlines(), delimiter="\t"))
+        if not rows or rows[0] != ["id", "type", "country", "org", "aliases"]:
+            raise ValueError(f"{name}:1: header must be: id, type, country, org, aliases (tab-separated)")
+        actors = []
+        for number, row in enumerate(rows[1:], start=2):
+            if not row:
+                continue
+            if len(row) != 5:
+                raise ValueError(f"{name}:{number}: expected 5 tab-separated fields, got {len(row)}")
+            actor_id, kind, country, org, aliases = row
+            if kind not in TYPES:
+                raise ValueError(f"{name}:{number}: type: unknown {kind!r} (known: {sorted(TYPES)})")
+            if country and not re.fullmatch(r"[A-Z]{3}", country):
+                raise ValueError(f"{name}:{number}: country: expected an ISO 3166-1 alpha-3 code, got {country!r}")
+            actors.append((Actor(actor_id, kind, country or None, org or None), [a for a in aliases.split("|") if a]))
+        return cls(actors)
+
+    def resolve(self, speaker: str, role: str = "", person: bool = False) -> Actor | None:
+        """The actor for a resolved speaker name; ``role`` is the title read beside a person's name, ``person``
+        says the attributor took the speaker for a person (a name with a title, or a full name)."""
+        if not speaker:
+            return None
+        found = self.by_alias.get(_key(speaker))
+        if found is not None:
+            return found
+        if role and role != speaker or person:
+            return Actor(speaker, "person", self.country_of(role))
+        return None
+
+    def country_of(self, words: str) -> str | None:
+        """The first country named or implied in ``words`` ("US Secretary of State" -> USA)."""
+        for token in re.findall(r"[\w.'-]+", words):
+            country = self.country_words.get(re.sub(r"['’]s$", "", token).casefold())
+            if country is not None:
+                return country
+        return None

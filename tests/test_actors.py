@@ -1,0 +1,52 @@
+import pytest
+
+from classifier.actors import Actor, ActorTable
+
+
+@pytest.fixture(scope="module")
+def table():
+    return ActorTable.load()
+
+
+def test_bundled_table_is_large_and_unambiguous(table):
+    ids = {actor.id for actor in table.by_alias.values()}
+    assert len(ids) >= 250
+    assert table.resolve("Russian Federation") == table.resolve("Moscow") == table.resolve("the Kremlin")
+
+
+@pytest.mark.parametrize(
+    ("speaker", "role", "expected"),
+    [
+        ("Baku", "", ("Azerbaijan", "government", "AZE")),
+        ("Yerevan", "", ("Armenia", "government", "ARM")),
+        ("Kyiv", "", ("Ukraine", "government", "UKR")),
+        ("Washington", "", ("United States", "government", "USA")),
+        ("UN Security Council", "", ("UN Security Council", "international_organisation", None)),
+        ("African Union", "", ("African Union", "regional_organisation", None)),
+        ("Hamas", "", ("Hamas", "armed_group", "PSE")),
+        ("Mevlut Cavusoglu", "Turkish Foreign Minister", ("Mevlut Cavusoglu", "person", "TUR")),
+        ("Mike Pompeo", "US Secretary of State", ("Mike Pompeo", "person", "USA")),
+    ],
+)
+def test_speakers_resolve_to_canonical_actors(table, speaker, role, expected):
+    actor = table.resolve(speaker, role)
+    assert (actor.id, actor.type, actor.country) == expected
+
+
+def test_unknown_names_stay_unresolved_unless_taken_for_a_person(table):
+    assert table.resolve("Nagorno-Karabakh") is None
+    assert table.resolve("Jane Doe", person=True) == Actor("Jane Doe", "person", None, None)
+
+
+def test_user_tables_are_checked_with_file_and_line(tmp_path):
+    path = tmp_path / "actors.tsv"
+    path.write_text("id\ttype\tcountry\torg\taliases\nX\tplanet\t\t\tX\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"actors.tsv:2: type: unknown 'planet'"):
+        ActorTable.load(path)
+    path.write_text("id\ttype\tcountry\torg\taliases\nMars Republic\tgovernment\tMARS\t\tMars\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"actors.tsv:2: country: expected an ISO 3166-1 alpha-3 code"):
+        ActorTable.load(path)
+    path.write_text(
+        "id\ttype\tcountry\torg\taliases\nMars Republic\tgovernment\tMRS\t\tMars|Red Planet\n", encoding="utf-8"
+    )
+    assert ActorTable.load(path).resolve("Red Planet").id == "Mars Republic"
