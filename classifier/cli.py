@@ -1,4 +1,4 @@
-"""The ``diplostance`` command line: train, predict, score, evaluate."""
+"""The ``diplostance`` command line: train, predict, score, evaluate, data check."""
 
 from __future__ import annotations
 
@@ -166,8 +166,13 @@ def run_score(args: argparse.Namespace) -> int:
                 errors += 1
                 print(f"diplostance score: skipped {item}", file=sys.stderr)
                 continue
-            article_id, text, _source = item
-            rows = [dataclasses.asdict(s) for s in scorer.score(text, article_id)]
+            article_id, text, source = item
+            try:
+                rows = [dataclasses.asdict(s) for s in scorer.score(text, article_id)]
+            except Exception as err:  # one unreadable article must not end a run over an archive
+                errors += 1
+                print(f"diplostance score: skipped {source}: {type(err).__name__}: {err}", file=sys.stderr)
+                continue
             articles += 1
             statements += len(rows)
             if args.format == "table":
