@@ -8,13 +8,12 @@ character 4-gram TF-IDF cosine similarity (sparse, a second or two) and only tho
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from training.data import check_record
+from training.data import checked_records
 
 NEAR_DUPLICATE = 0.9
 CANDIDATE_COSINE = 0.6  # well below what two strings at difflib ratio 0.9 score, so no pair is missed in practice
@@ -45,19 +44,10 @@ def read_lines(paths: list[str], stances: list[str], sentiments: list[str], repo
         if not path.is_file():
             report.errors.append(f"{path}: no such file")
             continue
-        with path.open(encoding="utf-8") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    record = json.loads(raw)
-                except json.JSONDecodeError as err:
-                    report.errors.append(f"{path}:{number}: (line): invalid JSON: {err.msg}")
-                    continue
-                _, problems = check_record(record, stances, sentiments)
-                report.errors += [f"{path}:{number}: {problem}" for problem in problems]
-                if not problems:
-                    lines.append(Line(str(path), number, record))
+        for number, record, example, problems in checked_records(path, stances, sentiments):
+            report.errors += problems
+            if example is not None:
+                lines.append(Line(str(path), number, record))
     return lines
 
 

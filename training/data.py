@@ -6,6 +6,7 @@ Every problem is reported as ``file:line: field: message`` so it can be fixed at
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,24 @@ def check_record(
     return Example(**{key: record.get(key) for key in REQUIRED + OPTIONAL}), []
 
 
+def checked_records(
+    path: Path, stance_labels: list[str], sentiment_labels: list[str]
+) -> Iterator[tuple[int, dict, Example | None, list[str]]]:
+    """Each non-blank line of a labelled file as ``(line number, record, example or None, problems)``; every
+    problem is already prefixed with ``file:line:``."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield number, {}, None, [f"{path}:{number}: (line): invalid JSON: {err.msg}"]
+                continue
+            example, found = check_record(record, stance_labels, sentiment_labels)
+            yield number, record, example, [f"{path}:{number}: {problem}" for problem in found]
+
+
 def load_examples(path: str | Path, stance_labels: list[str], sentiment_labels: list[str]) -> list[Example]:
     """Read a labelled JSONL file; raise :class:`DataError` naming every bad line and field.
 
@@ -79,24 +98,15 @@ def load_examples(path: str | Path, stance_labels: list[str], sentiment_labels: 
     if not path.is_file():
         raise FileNotFoundError(f"labelled data file not found: {path}")
     examples, problems, seen = [], [], {}
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                problems.append(f"{path}:{number}: (line): invalid JSON: {err.msg}")
-                continue
-            example, found = check_record(record, stance_labels, sentiment_labels)
-            problems += [f"{path}:{number}: {problem}" for problem in found]
-            if example is None:
-                continue
-            if example.id in seen:
-                problems.append(f"{path}:{number}: id: duplicate {example.id!r} (first on line {seen[example.id]})")
-                continue
-            seen[example.id] = number
-            examples.append(example)
+    for number, _, example, found in checked_records(path, stance_labels, sentiment_labels):
+        problems += found
+        if example is None:
+            continue
+        if example.id in seen:
+            problems.append(f"{path}:{number}: id: duplicate {example.id!r} (first on line {seen[example.id]})")
+            continue
+        seen[example.id] = number
+        examples.append(example)
     if problems:
         raise DataError(problems)
     if not examples:
