@@ -32,6 +32,19 @@ CUE_VERBS = (
 )
 _CUE = re.compile(r"\b(?:" + CUE_VERBS + r")\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+# Polarity: does the speaker assert, reject, make conditional, or ask? Checked in this order.
+_REJECTING = re.compile(
+    r"\b(?:rejected|rejects|dismissed|dismisses|refused|refuses|declined|declines|ruled out|rules out|denied|"
+    r"denies|objected|premature|not on the agenda|out of the question)\b",
+    re.IGNORECASE,
+)
+_CONDITIONAL = re.compile(
+    r"\b(?:only if|unless|provided that|providing that|on condition that|on the condition that|as long as|"
+    r"so long as|only once|only after|only when)\b",
+    re.IGNORECASE,
+)
+_QUESTIONED = re.compile(r"\b(?:asked (?:whether|if|about)|was asked|questioned whether)\b", re.IGNORECASE)
+
 # Verbs that report someone else's words when they close a sentence (", officials said.").
 REPORTING = {"said", "says", "say", "told", "added", "adds"}
 # Verbs that can come before their subject ('"...," said Pompeo').
@@ -71,6 +84,7 @@ class RawStatement:
     cue: tuple[int, int] | None
     quotes: list[Quote] = field(default_factory=list)
     paragraph: int = 0
+    polarity: str = "asserted"
 
 
 @dataclass
@@ -142,6 +156,7 @@ class StatementExtractor:
                     cue,
                     sentence.quotes,
                     sentence.paragraph,
+                    polarity(text[sentence.start : sentence.end]),
                 )
             )
         return statements
@@ -233,8 +248,34 @@ class StatementExtractor:
             return None
         previous = found[-1]
         return RawStatement(
-            sentence.start, sentence.end, "direct", previous.mention, None, sentence.quotes, sentence.paragraph
+            sentence.start,
+            sentence.end,
+            "direct",
+            previous.mention,
+            None,
+            sentence.quotes,
+            sentence.paragraph,
+            polarity(text[sentence.start : sentence.end]),
         )
+
+
+def polarity(statement: str) -> str:
+    """``rejected``, ``conditional``, ``question`` or ``asserted``, from the wording of the statement.
+
+    >>> polarity("Ankara rejected calls for a ceasefire as premature.")
+    'rejected'
+    >>> polarity("Yerevan would accept a truce only if monitors were deployed.")
+    'conditional'
+    >>> polarity("Asked whether the US would mediate, the spokesman said talks were under way.")
+    'question'
+    """
+    if _REJECTING.search(statement):
+        return "rejected"
+    if _CONDITIONAL.search(statement):
+        return "conditional"
+    if _QUESTIONED.search(statement) or statement.rstrip().rstrip("\"\u201d\u00bb'").endswith("?"):
+        return "question"
+    return "asserted"
 
 
 def _is_filler(gap: str) -> bool:

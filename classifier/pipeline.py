@@ -25,6 +25,7 @@ class ScoredStatement:
     start: int
     end: int
     kind: str
+    polarity: str
     cue: str | None
     stances: list[str]
     stance_scores: dict[str, float]
@@ -73,6 +74,7 @@ class ArticleScorer:
                         "start": statement.start,
                         "end": statement.end,
                         "kind": statement.kind,
+                        "polarity": statement.polarity,
                         "cue": None if statement.cue is None else text[statement.cue[0] : statement.cue[1]],
                     }
                 )

@@ -149,3 +149,15 @@ def test_gaza_example_speakers_and_actors(finder):
 def test_attributed_quote_is_not_handed_to_the_previous_speaker(finder):
     text = 'Hamas said the truce held. "We are grateful for a quiet day," one displaced father said.'
     assert [s["speaker"] for s in finder(text)] == ["Hamas", "one displaced father"]
+
+
+def test_refusals_conditions_and_questions_are_flagged(finder):
+    text = (ROOT / "examples" / "articles" / "ceasefire_talks.txt").read_text(encoding="utf-8")
+    by_cue = {s["cue"]: s["polarity"] for s in finder(text)}
+    assert by_cue["declined"] == "rejected"  # the demurral on brokering a ceasefire
+    assert by_cue["told a news conference"] == "rejected"  # "talk of a ceasefire is premature"
+    assert by_cue["called for"] == "asserted"
+    conditional = [s for s in finder(text) if s["polarity"] == "conditional"]
+    assert [s["speaker"] for s in conditional] == ["Nikol Pashinyan"]  # "only if international monitors ..."
+    asked = finder('Asked whether Paris would send troops, the minister said: "We will see."')
+    assert [s["polarity"] for s in asked] == ["question"]
