@@ -1,4 +1,4 @@
-"""The ``diplostance`` command line: train, predict, score, evaluate, data check."""
+"""The ``diplostance`` command line: train, predict, score, evaluate, eval-extraction, data check."""
 
 from __future__ import annotations
 
@@ -78,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--train", help="training file for the baselines (default: the model's)")
     evaluate.add_argument("--dev", help="dev file for the baselines' tuning (default: the model's)")
     evaluate.set_defaults(handler=run_evaluate)
+
+    extraction = commands.add_parser(
+        "eval-extraction",
+        help="measure statement extraction and speaker attribution on PolNeAR (brat standoff)",
+        description="Content and source precision/recall/F1, exact and >= 50%% token overlap, for all attributions "
+        "and for the speech-cue subset of a PolNeAR split. PolNeAR is not bundled: point --polnear at your copy.",
+    )
+    extraction.add_argument("--polnear", required=True, help="PolNeAR root (holds metadata.tsv and split folders)")
+    extraction.add_argument("--split", default="test", choices=["train", "dev", "test"], help="default: test")
+    extraction.add_argument("--output", default="-", help="JSON output file, or - for stdout (default)")
+    extraction.set_defaults(handler=run_eval_extraction)
 
     data = commands.add_parser("data", help="corpus tools")
     data_commands = data.add_subparsers(dest="data_command", required=True)
@@ -213,6 +224,16 @@ def run_evaluate(args: argparse.Namespace) -> int:
         metrics = results
     with open_output(args.output) as handle:
         handle.write(json.dumps(metrics, indent=2) + "\n")
+    return 0
+
+
+def run_eval_extraction(args: argparse.Namespace) -> int:
+    from classifier.io import open_output
+    from training.extraction_eval import evaluate_polnear
+
+    report = evaluate_polnear(args.polnear, args.split)
+    with open_output(args.output) as handle:
+        handle.write(json.dumps(report, indent=2) + "\n")
     return 0
 
 

@@ -204,14 +204,18 @@ class StatementExtractor:
         "Ortagus said Pompeo had stressed ..." is Pompeo's statement; "..., officials said." after another
         speaker's cue in the same sentence only sources it.
         """
+        # "Turkey said it backed Baku", "Guterres said he welcomed": a pronoun right after the cue that fits the
+        # outer speaker is that speaker again, not an embedded one; the inner pair is dropped.
+        pairs = [
+            pair
+            for pair in pairs
+            if not any(self._same_speaker_pronoun(text, outer, pair[0]) for outer in pairs if outer is not pair)
+        ]
         kept = []
         for i, (mention, cue) in enumerate(pairs):
             verb = text[cue[0] : cue[1]].lower()
             others = [p for j, p in enumerate(pairs) if j != i and p[0].start != mention.start]
-            embeds = any(
-                other[0].start >= cue[1] and re.fullmatch(r"(?i)\s*(?:that\s+)?", text[cue[1] : other[0].start])
-                for other in others
-            )
+            embeds = any(_right_after(text, cue, other[0]) for other in others)
             sources = (
                 verb in REPORTING
                 and any(other[1][0] < mention.start for other in others)
@@ -222,8 +226,18 @@ class StatementExtractor:
             kept.append((mention, cue))
         return kept
 
+    @staticmethod
+    def _same_speaker_pronoun(text: str, outer: tuple[Mention, tuple[int, int]], inner: Mention) -> bool:
+        if inner.kind != "pronoun" or not _right_after(text, outer[1], inner):
+            return False
+        word, speaker = inner.text.lower(), outer[0]
+        if word in ("it", "they"):
+            return speaker.kind != "pronoun" or speaker.text.lower() == word
+        wanted = "m" if word == "he" else "f"
+        return speaker.gender in (None, wanted) and not speaker.is_organisation
+
     def _kind(self, text: str, sentence: Sentence, mention: Mention, cue: tuple[int, int]) -> str:
-        quotes = [q for q in sentence.quotes if q.words(text) >= self.min_quote_words]
+        quotes = [q for q in sentence.quotes if self._speech_quote(text, sentence, q)]
         if not quotes:
             return "indirect"
         outside = text[sentence.start : sentence.end]
@@ -233,6 +247,14 @@ class StatementExtractor:
         outside_words = len(outside.split())
         # An attribution is a handful of words; more unquoted words than that means paraphrase around a quote.
         return "direct" if outside_words <= 12 or outside_words < quoted_words / 2 else "mixed"
+
+    def _speech_quote(self, text: str, sentence: Sentence, quote: Quote) -> bool:
+        """Long enough to be somebody's words, or placed like them (opening the sentence, after a colon or comma);
+        a short quoted term inside a clause is a scare quote."""
+        if quote.words(text) >= self.min_quote_words:
+            return True
+        before = text[sentence.start : quote.start].rstrip()
+        return before == "" or before.endswith((":", ","))
 
     def _continued_quote(self, text: str, sentence: Sentence, found: list[RawStatement]) -> RawStatement | None:
         """A sentence that is all quotation, right after an attributed statement, continues that speaker."""
@@ -257,6 +279,11 @@ class StatementExtractor:
             sentence.paragraph,
             polarity(text[sentence.start : sentence.end]),
         )
+
+
+def _right_after(text: str, cue: tuple[int, int], mention: Mention) -> bool:
+    """``mention`` opens the clause the cue introduces ("said (that) Pompeo ...")."""
+    return mention.start >= cue[1] and re.fullmatch(r"(?i)\s*(?:that\s+)?", text[cue[1] : mention.start]) is not None
 
 
 def polarity(statement: str) -> str:

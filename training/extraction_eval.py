@@ -1,0 +1,228 @@
+"""Measure statement extraction and speaker attribution on PolNeAR (real news, brat standoff annotations).
+
+PolNeAR is reference data that users may not have: nothing here runs by default, and nothing of it is copied
+into the repository. ``diplostance eval-extraction --polnear PATH --split test`` reports, for all attributions and
+for the speech-cue subset, precision/recall/F1 of content spans and source (speaker) spans, at exact match and at
+>= 50% token overlap.
+
+How predictions map onto PolNeAR's roles: a statement's *source* is its speaker mention; its *content* is the
+quoted words for direct statements, and otherwise the clause after the cue (``said that ...``) or, when the cue
+closes the sentence (``..., officials said.``), the words before the speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from classifier.attribution import SpeakerAttributor
+from classifier.extraction import RawStatement, StatementExtractor
+
+# Cues that are speech, for the speech-cue subset (PolNeAR also annotates beliefs, polls, documents ...).
+SPEECH_CUE = re.compile(
+    r"\b(?:say|says|said|saying|tell|tells|told|telling|add|adds|added|adding|write|writes|wrote|writing|tweet\w*|"
+    r"according to|ask|asks|asked|asking|note|notes|noted|noting|announce\w*|state|states|stated|stating|stress\w*|"
+    r"urge\w*|call|calls|called|calling|demand\w*|warn\w*|insist\w*|claim\w*|declare\w*|repl\w*|respond\w*|argue\w*|"
+    r"den(?:y|ies|ied)|admit\w*|explain\w*|repeat\w*|comment\w*|testif\w*|quoted|statement|vow\w*|pledge\w*|"
+    r"acknowledg\w*|confirm\w*|complain\w*|accus\w*|suggest\w*|predict\w*|promise\w*|reiterat\w*|recall\w*|"
+    r"remark\w*|mention\w*|declin\w*)\b",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass
+class GoldAttribution:
+    source: list[tuple[int, int]]
+    cue: list[tuple[int, int]]
+    content: list[tuple[int, int]]
+    cue_text: str
+
+    @property
+    def speech(self) -> bool:
+        return SPEECH_CUE.search(self.cue_text) is not None
+
+
+def read_brat(path: Path) -> list[GoldAttribution]:
+    """Attributions of one ``.ann`` file: each event's source, cue and (possibly discontinuous) content spans."""
+    spans: dict[str, tuple[str, list[tuple[int, int]], str]] = {}
+    events = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            label, _, offsets = parts[1].partition(" ")
+            ranges = [tuple(int(x) for x in piece.split()) for piece in offsets.split(";")]
+            spans[parts[0]] = (label, [(a, b) for a, b in ranges], parts[2] if len(parts) > 2 else "")
+        elif line.startswith("E") and len(parts) >= 2:
+            events.append(dict(arg.split(":", 1) for arg in parts[1].split()))
+    result = []
+    for event in events:
+        role = {key: spans[value] for key, value in event.items() if value in spans}
+        if "Content" not in role:
+            continue
+        result.append(
+            GoldAttribution(
+                source=role["Source"][1] if "Source" in role else [],
+                cue=role["Cue"][1] if "Cue" in role else [],
+                content=role["Content"][1],
+                cue_text=role["Cue"][2] if "Cue" in role else "",
+            )
+        )
+    return result
+
+
+def polnear_articles(root: Path, split: str) -> list[tuple[str, str, list[GoldAttribution]]]:
+    """``(name, text, attributions)`` for each article of a split, first-listed annotator only."""
+    first_annotator = {}
+    metadata = root / "metadata.tsv"
+    if metadata.is_file():
+        rows = [line.split("\t") for line in metadata.read_text(encoding="utf-8").splitlines()]
+        header = rows[0]
+        for row in rows[1:]:
+            record = dict(zip(header, row))
+            first_annotator[record["filename"]] = record["annotators"].split("|")[0]
+    text_dir, ann_dir = root / split / "text", root / split / "attributions"
+    if not text_dir.is_dir():
+        raise FileNotFoundError(f"no PolNeAR split at {text_dir}")
+    articles = []
+    for text_file in sorted(text_dir.glob("*.txt")):
+        name = text_file.stem
+        candidates = sorted(ann_dir.glob(f"{name}_*.ann"))
+        preferred = [c for c in candidates if c.stem.endswith("_" + first_annotator.get(name, ""))]
+        chosen = (preferred or candidates)[:1]
+        if not chosen:
+            continue
+        articles.append((name, text_file.read_text(encoding="utf-8"), read_brat(chosen[0])))
+    return articles
+
+
+def content_spans(text: str, statement: RawStatement, min_quote_words: int = 4) -> list[tuple[int, int]]:
+    """The words a statement reports, as spans (see the module docstring)."""
+    quotes = [q for q in statement.quotes if q.words(text) >= min_quote_words or q.start == statement.start]
+    if statement.kind == "direct" and quotes:
+        return [(q.start, q.end) for q in quotes]
+    body_end = statement.end
+    while body_end > statement.start and text[body_end - 1] in ".!? \n":
+        body_end -= 1
+    if statement.cue is None:
+        return [(statement.start, body_end)]
+    cue_start, cue_end = statement.cue
+    mention = statement.mention
+    speaker_start = mention.start if mention is not None else cue_start
+    if speaker_start > statement.start + 10 and re.search(
+        r",[\"\u201d\u00bb']?\s*$", text[statement.start : speaker_start]
+    ):
+        # "..., officials said." : the content comes first
+        end = speaker_start
+        while end > statement.start and text[end - 1] in ", ":
+            end -= 1
+        return [(statement.start, end)]
+    start = cue_end
+    match = re.match(r"\s*(?:that\s+)?", text[start:body_end])
+    start += match.end() if match else 0
+    return [(start, body_end)] if body_end > start else []
+
+
+def _tokens(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    return {m.start() for a, b in spans for m in _TOKEN.finditer(text, a, b)}
+
+
+def _match(text: str, predicted: list[list[tuple[int, int]]], gold: list[list[tuple[int, int]]], overlap: bool):
+    """Greedy one-to-one matching; returns the number of matched pairs."""
+    used, matched = set(), 0
+    gold_tokens = [_tokens(text, g) for g in gold]
+    for spans in predicted:
+        pred_tokens = _tokens(text, spans)
+        for j, g in enumerate(gold):
+            if j in used:
+                continue
+            if overlap:
+                common = len(pred_tokens & gold_tokens[j])
+                ok = common and common / max(len(pred_tokens), len(gold_tokens[j])) >= 0.5
+            else:
+                ok = _strip(text, spans) == _strip(text, g)
+            if ok:
+                used.add(j)
+                matched += 1
+                break
+    return matched
+
+
+def _not_only(text: str, predicted: list, excluded: list, wanted: list) -> list:
+    """``predicted`` less the spans that overlap something in ``excluded`` and nothing in ``wanted``."""
+    return [p for p in predicted if not _match(text, [p], excluded, True) or _match(text, [p], wanted, True)]
+
+
+def _strip(text: str, spans: list[tuple[int, int]]) -> tuple:
+    # Exact match ignores surrounding whitespace and punctuation, which annotators include or leave out freely.
+    out = []
+    for a, b in spans:
+        while a < b and not text[a].isalnum():
+            a += 1
+        while b > a and not text[b - 1].isalnum():
+            b -= 1
+        out.append((a, b))
+    return tuple(out)
+
+
+def _prf(matched_pred: int, n_pred: int, matched_gold: int, n_gold: int) -> dict:
+    precision = matched_pred / n_pred if n_pred else 0.0
+    recall = matched_gold / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def evaluate_polnear(root: str | Path, split: str = "test") -> dict:
+    """Content and source precision/recall/F1, exact and overlap, for all attributions and speech cues."""
+    extractor, attributor = StatementExtractor(), SpeakerAttributor()
+    totals = {}
+    for subset in ("all", "speech"):
+        for role in ("content", "source"):
+            for mode in ("exact", "overlap"):
+                totals[(subset, role, mode)] = [0, 0, 0, 0]  # matched pred, n pred, matched gold, n gold
+    articles = polnear_articles(Path(root), split)
+    for _, text, gold in articles:
+        statements = extractor.extract(text)
+        attributed = attributor.attribute(text, statements, extractor.sentences(text))
+        pred_content = [content_spans(text, s) for s in statements]
+        pred_content = [c for c in pred_content if c]
+        pred_source = sorted(
+            {(a.mention.start, a.mention.end) for _, attrs in attributed for a in attrs if a.mention is not None}
+        )
+        for subset in ("all", "speech"):
+            chosen = [g for g in gold if subset == "all" or g.speech]
+            gold_content = [g.content for g in chosen]
+            gold_source = sorted({tuple(g.source) for g in chosen if g.source})
+            if subset == "speech":
+                # predictions that match only a non-speech attribution are left out rather than counted as errors
+                other = [g for g in gold if not g.speech]
+                pred_c = _not_only(text, pred_content, [g.content for g in other], gold_content)
+                other_sources = [list(s) for s in {tuple(g.source) for g in other if g.source}]
+                kept = _not_only(text, [[p] for p in pred_source], other_sources, [list(s) for s in gold_source])
+                pred_s = [p[0] for p in kept]
+            else:
+                pred_c, pred_s = pred_content, pred_source
+            for mode in ("exact", "overlap"):
+                overlap = mode == "overlap"
+                m = _match(text, pred_c, gold_content, overlap)
+                counts = totals[(subset, "content", mode)]
+                counts[0] += m
+                counts[1] += len(pred_c)
+                counts[2] += m
+                counts[3] += len(gold_content)
+                sources = [list(s) for s in gold_source]
+                m = _match(text, [[p] for p in pred_s], sources, overlap)
+                counts = totals[(subset, "source", mode)]
+                counts[0] += m
+                counts[1] += len(pred_s)
+                counts[2] += m
+                counts[3] += len(sources)
+    report: dict = {"split": split, "articles": len(articles)}
+    for (subset, role, mode), counts in totals.items():
+        report.setdefault(subset, {}).setdefault(role, {})[mode] = _prf(*counts)
+    report["gold_attributions"] = {
+        "all": sum(len(g) for _, _, g in articles),
+        "speech": sum(sum(a.speech for a in g) for _, _, g in articles),
+    }
+    return report
