@@ -28,7 +28,10 @@ CUE_VERBS = (
     "threatened|threatens|promised|promises|appealed|appeals|praised|praises|criticized|criticised|"
     "criticizes|criticises|decried|deplored|denounced|denounces|lamented|regretted|hailed|hails|agreed|"
     "agrees|endorsed|endorses|encouraged|encourages|invited|invites|reminded|explained|replied|"
-    "admitted|conceded|signalled|signaled|indicated|ruled out|rules out|objected"
+    "admitted|conceded|signalled|signaled|indicated|ruled out|rules out|objected|"
+    "warn|insist|argue|claim|note|deny|admit|vow|promise|predict|stress|reiterate|mentioned|mentions|mention|"
+    "testified|testifies|acknowledge|complained|complains|complain|explains|explain|suggest|remarked|"
+    "contended|contends|maintain|declare|announce"
 )
 _CUE = re.compile(r"\b(?:" + CUE_VERBS + r")\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
@@ -165,12 +168,21 @@ class StatementExtractor:
         """The mention that utters the cue: before it ("Turkey has supported"), after it ("said Pompeo"), or
         the clause's subject for a coordinated verb ("Pompeo met them and stressed")."""
         before = [m for m in sentence.mentions if m.end <= cue_start]
-        for mention in reversed(before):
+        for index in range(len(before) - 1, -1, -1):
+            mention = before[index]
             if mention.locative:
                 continue  # "Residents in Khan Younis said": the place is not the speaker
             gap = _LOCATIVE_PHRASE.sub(" ", text[mention.end : cue_start])
             if _is_filler(gap):
                 return mention
+            earlier = before[index - 1] if index else None
+            if (
+                earlier is not None
+                and earlier.kind == "named"
+                and gap.lstrip().startswith(",")
+                and re.fullmatch(r",\s*(?:an?\s+|the\s+)?", text[earlier.end : mention.start])
+            ):
+                continue  # an appositive: "Feinstein, Democrat of California, said"
             break
         after = [m for m in sentence.mentions if m.start >= cue_end]
         if (

@@ -56,7 +56,11 @@ DESCRIPTION_HEADS = (
     "diplomat|minister|secretary|president|envoy|ambassador|spokesman|spokeswoman|spokesperson|premier|"
     "chancellor|leader|general|commander|mediator|negotiator|king|emir|prince|chief|ministry|council|"
     "government|group|movement|organisation|organization|agency|bloc|alliance|body|mission|army|military|"
-    "rebels|militia|committee|union|league|administration|kremlin|foreign office|state department"
+    "rebels|militia|committee|union|league|administration|kremlin|foreign office|state department|senator|"
+    "lawmaker|congressman|congresswoman|nominee|candidate|commission|campaign|source|official|spokesman|governor|"
+    "mayor|economist|analyst|expert|professor|researcher|lawyer|attorney|judge|court|company|newspaper|network|"
+    "agency|activist|organizer|organiser|strategist|adviser|advisor|aide|chairman|chairwoman|chair|director|"
+    "president-elect|prosecutor|ambassador|envoy|panel|party|coalition|group"
 )
 _DESCRIPTION = re.compile(
     r"\b(?:the|a|an|one)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b", re.IGNORECASE
