@@ -85,7 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Content and source precision/recall/F1, exact and >= 50%% token overlap, for all attributions "
         "and for the speech-cue subset of a PolNeAR split. PolNeAR is not bundled: point --polnear at your copy.",
     )
-    extraction.add_argument("--polnear", required=True, help="PolNeAR root (holds metadata.tsv and split folders)")
+    extraction.add_argument("--polnear", help="PolNeAR root (holds metadata.tsv and split folders)")
+    extraction.add_argument(
+        "--articles",
+        help="folder of annotated articles (ID.txt + ID.json), e.g. data/articles: statement P/R/F1 "
+        "and speaker, actor and polarity accuracy",
+    )
     extraction.add_argument("--split", default="test", choices=["train", "dev", "test"], help="default: test")
     extraction.add_argument("--output", default="-", help="JSON output file, or - for stdout (default)")
     extraction.set_defaults(handler=run_eval_extraction)
@@ -229,9 +234,15 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_eval_extraction(args: argparse.Namespace) -> int:
     from classifier.io import open_output
-    from training.extraction_eval import evaluate_polnear
+    from training.extraction_eval import evaluate_articles, evaluate_polnear
 
-    report = evaluate_polnear(args.polnear, args.split)
+    if not args.polnear and not args.articles:
+        raise ValueError("give --polnear PATH, --articles DIR, or both")
+    report = {}
+    if args.polnear:
+        report["polnear"] = evaluate_polnear(args.polnear, args.split)
+    if args.articles:
+        report["articles"] = evaluate_articles(args.articles)
     with open_output(args.output) as handle:
         handle.write(json.dumps(report, indent=2) + "\n")
     return 0

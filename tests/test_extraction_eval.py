@@ -59,6 +59,47 @@ def test_scores_on_a_known_article(tmp_path):
 def test_cli(tmp_path, capsys):
     write_corpus(tmp_path)
     assert main(["eval-extraction", "--polnear", str(tmp_path), "--split", "test"]) == 0
-    assert json.loads(capsys.readouterr().out)["articles"] == 1
+    assert json.loads(capsys.readouterr().out)["polnear"]["articles"] == 1
     assert main(["eval-extraction", "--polnear", str(tmp_path / "missing")]) == 2
     assert "no PolNeAR split" in capsys.readouterr().err
+    assert main(["eval-extraction"]) == 2
+    assert "give --polnear PATH, --articles DIR, or both" in capsys.readouterr().err
+
+
+def test_annotated_articles_are_scored(tmp_path):
+    from training.extraction_eval import evaluate_articles
+
+    article = (
+        "Fighting resumed on Monday.\n\n"
+        "Russia, France and the United States have called for a ceasefire.\n\n"
+        '"We will defend our land," Azerbaijani President Ilham Aliyev said.'
+    )
+    (tmp_path / "a-1.txt").write_text(article, encoding="utf-8")
+    statements = [
+        {"text": "Russia, France and the United States have called for a ceasefire.", "speaker": speaker,
+         "speaker_mention": speaker, "actor": speaker, "polarity": "asserted"}
+        for speaker in ("Russia", "France", "United States")
+    ] + [
+        {"text": '"We will defend our land," Azerbaijani President Ilham Aliyev said.', "speaker": "Ilham Aliyev",
+         "speaker_mention": "Azerbaijani President Ilham Aliyev", "actor": "Ilham Aliyev", "polarity": "asserted"},
+        {"text": "Fighting resumed on Monday.", "speaker": "Nobody", "speaker_mention": "", "actor": None,
+         "polarity": "asserted"},
+    ]  # fmt: skip
+    (tmp_path / "a-1.json").write_text(json.dumps({"id": "a-1", "statements": statements}), encoding="utf-8")
+    report = evaluate_articles(tmp_path)
+    assert report["gold_statements"] == 5 and report["predicted_statements"] == 4
+    assert report["statement"]["precision"] == 1.0
+    assert report["statement"]["recall"] == 0.8  # the invented narration "statement" is not found
+    assert report["speaker_accuracy"] == 1.0 and report["actor_accuracy"] == 1.0
+
+
+def test_annotated_text_missing_from_article_is_an_error(tmp_path):
+    import pytest
+
+    from training.extraction_eval import evaluate_articles
+
+    (tmp_path / "a-2.txt").write_text("Russia called for talks.", encoding="utf-8")
+    bad = {"id": "a-2", "statements": [{"text": "France called for talks.", "speaker": "France"}]}
+    (tmp_path / "a-2.json").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"a-2.json: statement 1: text not found in the article"):
+        evaluate_articles(tmp_path)

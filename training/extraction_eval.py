@@ -226,3 +226,99 @@ def evaluate_polnear(root: str | Path, split: str = "test") -> dict:
         "speech": sum(sum(a.speech for a in g) for _, _, g in articles),
     }
     return report
+
+
+@dataclass
+class GoldStatement:
+    start: int
+    end: int
+    speaker: str
+    speaker_mention: str
+    actor: str | None
+    polarity: str | None
+
+
+def read_annotated_article(json_path: Path) -> tuple[str, str, list[GoldStatement]]:
+    """An article of ``data/articles`` (``ID.txt`` + ``ID.json``), with each statement's offsets found in order.
+
+    Raises ``ValueError`` naming the file and statement when a text is not in the article.
+    """
+    import json
+
+    record = json.loads(json_path.read_text(encoding="utf-8"))
+    text = json_path.with_suffix(".txt").read_text(encoding="utf-8")
+    statements, cursor = [], 0
+    for number, item in enumerate(record["statements"], start=1):
+        needle = item["text"]
+        start = text.find(needle, cursor)
+        if start < 0:
+            start = text.find(needle)  # a second speaker of the same sentence
+        if start < 0:
+            raise ValueError(f"{json_path}: statement {number}: text not found in the article: {needle[:60]!r}")
+        statements.append(
+            GoldStatement(
+                start, start + len(needle), item["speaker"], item.get("speaker_mention", ""), item.get("actor"),
+                item.get("polarity"),
+            )
+        )  # fmt: skip
+        cursor = start
+    return record["id"], text, statements
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    norm = lambda s: re.sub(r"[^\w]+", " ", (s or "").casefold()).strip()  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def evaluate_articles(directory: str | Path) -> dict:
+    """Statement precision/recall (>= 50% token overlap of the statement span) and speaker, actor and polarity
+    accuracy over the matched statements, on annotated articles written for this project."""
+    from classifier.pipeline import ArticleScorer
+
+    finder = ArticleScorer(model=None)
+    files = sorted(Path(directory).glob("*.json"))
+    if not files:
+        raise FileNotFoundError(f"no annotated articles (*.json beside *.txt) in {directory}")
+    n_pred = n_gold = matched = speaker_ok = actor_ok = polarity_ok = 0
+    for path in files:
+        article_id, text, gold = read_annotated_article(path)
+        found = finder.find(text, article_id)
+        n_pred += len(found)
+        n_gold += len(gold)
+        used: set[int] = set()
+        for statement in found:
+            tokens = _tokens(text, [(statement["start"], statement["end"])])
+            candidates = []
+            for j, g in enumerate(gold):
+                if j in used:
+                    continue
+                gold_tokens = _tokens(text, [(g.start, g.end)])
+                common = len(tokens & gold_tokens)
+                if common and common / max(len(tokens), len(gold_tokens)) >= 0.5:
+                    # prefer the gold statement with the same speaker (coordinated speakers share one span)
+                    candidates.append((not _same_name(statement["speaker"], g.speaker), j))
+            if not candidates:
+                continue
+            _, j = min(candidates)
+            used.add(j)
+            matched += 1
+            g = gold[j]
+            speaker_ok += _same_name(statement["speaker"], g.speaker)
+            actor = statement["actor"]["id"] if statement["actor"] else None
+            actor_ok += _same_name(actor, g.actor)
+            polarity_ok += statement["polarity"] == g.polarity
+    precision = matched / n_pred if n_pred else 0.0
+    recall = matched / n_gold if n_gold else 0.0
+    return {
+        "articles": len(files),
+        "gold_statements": n_gold,
+        "predicted_statements": n_pred,
+        "statement": {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+        },
+        "speaker_accuracy": round(speaker_ok / matched, 4) if matched else 0.0,
+        "actor_accuracy": round(actor_ok / matched, 4) if matched else 0.0,
+        "polarity_accuracy": round(polarity_ok / matched, 4) if matched else 0.0,
+    }
