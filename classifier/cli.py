@@ -10,7 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_BAD_INPUT = 2
+EXIT_SKIPPED = 1  # finished, but some input lines or files were reported and skipped
+EXIT_BAD_INPUT = 2  # nothing usable: a missing model or input, a bad config, labelled data with errors
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,7 +162,13 @@ def run_predict(args: argparse.Namespace) -> int:
         if batch:
             flush()
     print(f"diplostance predict: {written} statement(s) labelled, {errors} line(s) skipped", file=sys.stderr)
-    return EXIT_BAD_INPUT if errors and not written else 0
+    return _exit_code(errors, written)
+
+
+def _exit_code(errors: int, done: int) -> int:
+    if not errors:
+        return 0
+    return EXIT_SKIPPED if done else EXIT_BAD_INPUT
 
 
 def _speaker(record: dict) -> str | None:
@@ -200,7 +207,7 @@ def run_score(args: argparse.Namespace) -> int:
         f"diplostance score: {articles} article(s), {statements} statement(s), {errors} input(s) skipped",
         file=sys.stderr,
     )
-    return EXIT_BAD_INPUT if errors and not articles else 0
+    return _exit_code(errors, articles)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

@@ -35,7 +35,8 @@ def test_predict_skips_a_bad_line_and_scores_the_rest(model_dir, tmp_path, capsy
         '{"text": "Russia urged a truce."}\n{"id": "b"}\nnot json\n{"text": "Talks resumed."}\n', encoding="utf-8"
     )
     out = tmp_path / "out.jsonl"
-    assert main(["predict", "--model", str(model_dir), "--input", str(source), "--output", str(out)]) == 0
+    # finished, every good line written, and exit status 1 to say that lines were skipped
+    assert main(["predict", "--model", str(model_dir), "--input", str(source), "--output", str(out)]) == 1
     assert [r["text"] for r in read_lines(out)] == ["Russia urged a truce.", "Talks resumed."]
     err = capsys.readouterr().err
     assert f"{source}:2: text: missing" in err
@@ -90,7 +91,7 @@ def test_score_reports_bad_inputs_and_goes_on(model_dir, tmp_path, capsys):
     code = main(
         ["score", "--model", str(model_dir), str(tmp_path / "missing.txt"), str(batch), str(good), "--output", str(out)]
     )
-    assert code == 0
+    assert code == 1
     err = capsys.readouterr().err
     assert f"{tmp_path / 'missing.txt'}: no such file or directory" in err
     assert f"{batch}:1: text: missing" in err
@@ -155,6 +156,6 @@ def test_score_skips_an_article_that_fails_and_keeps_the_rest(model_dir, tmp_pat
     monkeypatch.setattr(ArticleScorer, "score", flaky)
     batch = write_jsonl(tmp_path / "batch.jsonl", [{"id": "bad", "text": ARTICLE}, {"id": "good", "text": ARTICLE}])
     out = tmp_path / "out.jsonl"
-    assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out)]) == 0
+    assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out)]) == 1
     assert {row["article_id"] for row in read_lines(out)} == {"good"}
     assert f"skipped {batch}:1: RuntimeError: simulated failure" in capsys.readouterr().err
