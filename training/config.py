@@ -75,9 +75,9 @@ class DataConfig:
 class TrainConfig:
     """Optimisation settings passed to the transformers ``Trainer``."""
 
-    epochs: float = 10.0
+    epochs: float = 8.0
     batch_size: int = 16
-    learning_rate: float = 5e-5
+    learning_rate: float = 2e-4
     head_learning_rate: float = 1e-3
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
@@ -92,7 +92,7 @@ class TrainConfig:
     # Weight each stance's positives by its negative/positive ratio in train (capped at 10).
     class_weights: bool = False
     # Leave the word embeddings as pretrained (fewer weights to update; guards rare words on small data).
-    freeze_embeddings: bool = False
+    freeze_embeddings: bool = True
 
     def __post_init__(self) -> None:
         if float(self.epochs) <= 0:
