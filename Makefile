@@ -6,7 +6,7 @@ CONFIG ?= configs/default.yaml
 ARTICLE ?= examples/articles/ceasefire_talks.txt
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install demo train test test-fast lint evaluate baselines check-data results clean
+.PHONY: install demo train test test-fast lint evaluate baselines check-data eval-extraction results clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,10 @@ baselines: install $(MODEL)/diplostance.json
 
 check-data: install
 	$(VENV)/bin/diplostance data check data/train.jsonl data/dev.jsonl data/test.jsonl
+
+POLNEAR ?= ../shared/data/polnear
+eval-extraction: install
+	$(VENV)/bin/diplostance eval-extraction --articles data/articles $(if $(wildcard $(POLNEAR)),--polnear $(POLNEAR) --split test)
 
 # Trains three seeds (about half an hour on 2 cores) and rewrites docs/results.md.
 results: install

@@ -103,3 +103,20 @@ def test_annotated_text_missing_from_article_is_an_error(tmp_path):
     (tmp_path / "a-2.json").write_text(json.dumps(bad), encoding="utf-8")
     with pytest.raises(ValueError, match=r"a-2.json: statement 1: text not found in the article"):
         evaluate_articles(tmp_path)
+
+
+def test_bundled_annotated_articles_are_consistent():
+    from pathlib import Path
+
+    from training.extraction_eval import read_annotated_article
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "articles"
+    files = sorted(folder.glob("*.json"))
+    assert len(files) >= 40
+    for path in files:
+        _, text, statements = read_annotated_article(path)
+        assert statements
+        for statement in statements:
+            span = text[statement.start : statement.end]
+            assert statement.speaker_mention is None or statement.speaker_mention in span, (path, span)
+            assert statement.polarity in ("asserted", "rejected", "conditional", "question")
