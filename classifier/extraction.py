@@ -120,10 +120,10 @@ class StatementExtractor:
                 result.append(Sentence(s_start, s_end, number, inside, mentions))
         return result
 
-    def extract(self, text: str) -> list[RawStatement]:
-        """All statements in ``text``, in article order."""
+    def extract(self, text: str, sentences: list[Sentence] | None = None) -> list[RawStatement]:
+        """All statements in ``text``, in article order; pass ``sentences`` if you already split the text."""
         found: list[RawStatement] = []
-        for sentence in self.sentences(text):
+        for sentence in self.sentences(text) if sentences is None else sentences:
             statements = self._attributed(text, sentence)
             if not statements:
                 follow = self._continued_quote(text, sentence, found)

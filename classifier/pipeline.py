@@ -55,7 +55,7 @@ class ArticleScorer:
     def find(self, text: str, article_id: str = "article") -> list[dict]:
         """Statements with speakers and offsets, before the model labels them."""
         sentences = self.extractor.sentences(text)
-        raw = self.extractor.extract(text)
+        raw = self.extractor.extract(text, sentences)
         found = []
         for statement, attributions in self.attributor.attribute(text, raw, sentences):
             for attribution in attributions:

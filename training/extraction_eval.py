@@ -183,8 +183,9 @@ def evaluate_polnear(root: str | Path, split: str = "test") -> dict:
                 totals[(subset, role, mode)] = [0, 0, 0, 0]  # matched pred, n pred, matched gold, n gold
     articles = polnear_articles(Path(root), split)
     for _, text, gold in articles:
-        statements = extractor.extract(text)
-        attributed = attributor.attribute(text, statements, extractor.sentences(text))
+        sentences = extractor.sentences(text)
+        statements = extractor.extract(text, sentences)
+        attributed = attributor.attribute(text, statements, sentences)
         pred_content = [content_spans(text, s) for s in statements]
         pred_content = [c for c in pred_content if c]
         pred_source = sorted(
