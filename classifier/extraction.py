@@ -15,7 +15,7 @@ from classifier.text import Quote, find_quotes, paragraphs, sentences
 
 # Speech and stance verbs, in the forms wire copy uses. Multi-word cues come first so they win.
 CUE_VERBS = (
-    "was quoted as saying|were quoted as saying|told reporters|told a news conference|told journalists|"
+    "was quoted as saying|were quoted as saying|told reporters|told a news conference|told journalists|quoted|"
     "called for|calls for|call for|called on|calls on|call on|appealed for|appealed to|"
     "said|says|say|told|tells|added|adds|stressed|stresses|emphasized|emphasised|emphasizes|emphasises|"
     "urged|urges|urge|demanded|demands|demand|supported|supports|support|backed|backs|warned|warns|"
@@ -69,6 +69,10 @@ FILLER = {
     "explicitly", "openly", "sharply", "angrily", "bluntly", "flatly", "forcefully", "insistently",
     "unanimously", "overwhelmingly", "night", "morning", "afternoon", "evening", "weekend", "always", "never",
     "all", "both", "each", "itself", "himself", "herself", "themselves", "subsequently", "meanwhile",
+    # "resolutions adopted in 1993 demand", "Resolution 2254, adopted in 2015, calls for"
+    "adopted", "passed", "approved", "issued", "released", "signed", "by", "votes", "vote", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "year", "month", "days", "ago",
 }  # fmt: skip
 
 
@@ -141,7 +145,11 @@ class StatementExtractor:
             if mention is not None:
                 pairs.append((mention, (cue.start(), cue.end())))
         for match in _ACCORDING.finditer(text, sentence.start, sentence.end):
-            after = [m for m in sentence.mentions if m.kind != "pronoun" and 0 <= m.start - match.end() <= 2]
+            after = [
+                m
+                for m in sentence.mentions
+                if m.kind != "pronoun" and re.fullmatch(r"\s{0,2}(?:the\s+)?", text[match.end() : m.start])
+            ]
             if after and not _FIGURES.match(text, match.end()):
                 pairs.append((after[0], (match.start(), match.end())))
         pairs = self._drop_reporters(text, pairs)
@@ -168,21 +176,14 @@ class StatementExtractor:
         """The mention that utters the cue: before it ("Turkey has supported"), after it ("said Pompeo"), or
         the clause's subject for a coordinated verb ("Pompeo met them and stressed")."""
         before = [m for m in sentence.mentions if m.end <= cue_start]
-        for index in range(len(before) - 1, -1, -1):
-            mention = before[index]
+        for mention in reversed(before):
             if mention.locative:
                 continue  # "Residents in Khan Younis said": the place is not the speaker
             gap = _LOCATIVE_PHRASE.sub(" ", text[mention.end : cue_start])
             if _is_filler(gap):
                 return mention
-            earlier = before[index - 1] if index else None
-            if (
-                earlier is not None
-                and earlier.kind == "named"
-                and gap.lstrip().startswith(",")
-                and re.fullmatch(r",\s*(?:an?\s+|the\s+)?", text[earlier.end : mention.start])
-            ):
-                continue  # an appositive: "Feinstein, Democrat of California, said"
+            if gap.lstrip().startswith(","):
+                return self._around_appositive(text, sentence, mention, before, cue_start)
             break
         after = [m for m in sentence.mentions if m.start >= cue_end]
         if (
@@ -196,6 +197,29 @@ class StatementExtractor:
             clause_subject = self._clause_subject(text, sentence, cue_start)
             if clause_subject is not None:
                 return clause_subject
+        return None
+
+    def _around_appositive(
+        self, text: str, sentence: Sentence, mention: Mention, before: list[Mention], cue_start: int
+    ) -> Mention | None:
+        """``mention`` sits in a comma-delimited aside before the cue. The subject is the mention right before the
+        opening comma ("Medinsky, who led the Russian delegation, said"), or, when a title or description opens
+        the sentence, the named person in the aside ("The head of UNSMIL, Stephanie Williams, urged")."""
+        comma = text.rfind(",", sentence.start, mention.start)
+        if comma >= 0:
+            for candidate in reversed([m for m in before if m.end <= comma]):
+                if text[candidate.end : comma].strip() == "" and not candidate.locative:
+                    gap = _LOCATIVE_PHRASE.sub(" ", text[candidate.end : cue_start])
+                    return candidate if _is_filler(gap) else None
+                break
+        words = mention.name.split()
+        person = mention.kind == "named" and len(words) >= 2 and not mention.is_organisation
+        if (
+            person
+            and not set(w.lower() for w in words) & {"of", "for", "the"}
+            and text[: mention.start].rstrip().endswith(",")
+        ):
+            return mention
         return None
 
     def _clause_subject(self, text: str, sentence: Sentence, cue_start: int) -> Mention | None:
@@ -318,11 +342,13 @@ def polarity(statement: str) -> str:
 
 
 def _is_filler(gap: str) -> bool:
-    if any(mark in gap for mark in '"\u201c\u201d\u00ab\u00bb;:()'):
-        return False
     if gap.startswith(("'s", "\u2019s")):
         return False
+    # "The Government of National Accord (GNA) said": an acronym in brackets is part of the name.
+    gap = re.sub(r"^\s*\([A-Z][\w.-]{0,12}\)", " ", gap)
+    if any(mark in gap for mark in '"\u201c\u201d\u00ab\u00bb;:()'):
+        return False
     # An appositive between commas is allowed: "Pompeo, who arrived on Monday, said".
-    gap = re.sub(r",[^,]{1,80},", " ", gap)
+    gap = re.sub(r",[^,]{1,100},", " ", gap)
     words = re.findall(r"[\w'-]+", gap.lower())
-    return len(words) <= 6 and all(w in FILLER for w in words) and "," not in gap
+    return len(words) <= 8 and all(w in FILLER or w.isdigit() for w in words) and "," not in gap
