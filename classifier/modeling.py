@@ -183,23 +183,61 @@ class StanceModel(nn.Module):
             output["loss"] = stance_loss + sentiment_loss
         return output
 
+    def windows(self, text: str, speaker: str | None = None) -> list[str]:
+        """``text`` cut into overlapping pieces that each fit the encoder beside the speaker; one piece when it
+        fits already. Pieces are slices of the original text (token offsets), so nothing is re-spelled."""
+        budget = self.max_length - len(self.tokenizer(speaker or "", add_special_tokens=False)["input_ids"]) - 3
+        encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        offsets = encoded["offset_mapping"]
+        if budget < 8 or len(offsets) <= budget:
+            return [text]
+        stride = max(1, budget // 2)
+        pieces = []
+        for first in range(0, len(offsets), stride):
+            last = min(first + budget, len(offsets)) - 1
+            pieces.append(text[offsets[first][0] : offsets[last][1]])
+            if last == len(offsets) - 1:
+                break
+        return pieces
+
     @torch.inference_mode()
     def predict_proba(
         self, texts: list[str], speakers: list[str | None] | None = None, batch_size: int = 32
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Stance probabilities ``(n, n_stances)`` and sentiment probabilities ``(n, n_sentiments)``."""
+        """Stance probabilities ``(n, n_stances)`` and sentiment probabilities ``(n, n_sentiments)``.
+
+        A statement longer than the encoder's window is read in overlapping pieces and nothing is cut off: a
+        stance's probability is its highest over the pieces (it may be stated anywhere), the sentiment
+        probabilities their mean.
+        """
         self.eval()
         speakers = speakers if speakers is not None else [None] * len(texts)
+        if len(speakers) != len(texts):
+            raise ValueError(f"got {len(texts)} texts but {len(speakers)} speakers")
+        owners, pieces, piece_speakers = [], [], []
+        for index, (text, speaker) in enumerate(zip(texts, speakers)):
+            for piece in self.windows(text, speaker):
+                owners.append(index)
+                pieces.append(piece)
+                piece_speakers.append(speaker)
         stance_parts, sentiment_parts = [], []
-        for start in range(0, len(texts), batch_size):
-            batch = self.encode(texts[start : start + batch_size], speakers[start : start + batch_size])
+        for start in range(0, len(pieces), batch_size):
+            batch = self.encode(pieces[start : start + batch_size], piece_speakers[start : start + batch_size])
             batch = {key: value.to(self.stance_head.weight.device) for key, value in batch.items()}
             output = self(**batch)
             stance_parts.append(torch.sigmoid(output["stance_logits"]).float().cpu().numpy())
             sentiment_parts.append(torch.softmax(output["sentiment_logits"], dim=-1).float().cpu().numpy())
+        stance = np.zeros((len(texts), len(self.stance_labels)))
+        sentiment = np.zeros((len(texts), len(self.sentiment_labels)))
         if not stance_parts:
-            return np.zeros((0, len(self.stance_labels))), np.zeros((0, len(self.sentiment_labels)))
-        return np.concatenate(stance_parts), np.concatenate(sentiment_parts)
+            return stance, sentiment
+        piece_stance, piece_sentiment = np.concatenate(stance_parts), np.concatenate(sentiment_parts)
+        owners = np.array(owners)
+        for index in range(len(texts)):
+            rows = owners == index
+            stance[index] = piece_stance[rows].max(axis=0)
+            sentiment[index] = piece_sentiment[rows].mean(axis=0)
+        return stance, sentiment
 
     def predict(
         self, texts: list[str], speakers: list[str | None] | None = None, batch_size: int = 32

