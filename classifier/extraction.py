@@ -31,7 +31,7 @@ CUE_VERBS = (
     "admitted|conceded|signalled|signaled|indicated|ruled out|rules out|objected|"
     "warn|insist|argue|claim|note|deny|admit|vow|promise|predict|stress|reiterate|mentioned|mentions|mention|"
     "testified|testifies|acknowledge|complained|complains|complain|explains|explain|suggest|remarked|"
-    "contended|contends|maintain|declare|announce"
+    "contended|contends|maintain|declare|announce|asked|asks"
 )
 _CUE = re.compile(r"\b(?:" + CUE_VERBS + r")\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
@@ -141,6 +141,12 @@ class StatementExtractor:
         for cue in _CUE.finditer(text, sentence.start, sentence.end):
             if any(a <= cue.start() < b for a, b in quoted):
                 continue
+            if cue.group().lower() in ("asked", "asks") and (
+                re.search(r"(?i)\b(?:was|were|been|being|is|are|be)\s+$", text[max(0, cue.start() - 8) : cue.start()])
+                or cue.start() == sentence.start
+                or re.search(r"[,;]\s*$", text[max(0, cue.start() - 3) : cue.start()])
+            ):
+                continue  # "Pompeo was asked", "Asked whether ...": the speaker is not the one asking
             mention = self._subject(text, sentence, cue.start(), cue.end())
             if mention is not None:
                 pairs.append((mention, (cue.start(), cue.end())))
@@ -336,7 +342,8 @@ def polarity(statement: str) -> str:
         return "rejected"
     if _CONDITIONAL.search(statement):
         return "conditional"
-    if _QUESTIONED.search(statement) or statement.rstrip().rstrip("\"\u201d\u00bb'").endswith("?"):
+    quoted_question = re.search(r"\?[\"\u201d\u00bb]", statement) is not None
+    if _QUESTIONED.search(statement) or quoted_question or statement.rstrip().rstrip("\"\u201d\u00bb'").endswith("?"):
         return "question"
     return "asserted"
 

@@ -69,6 +69,7 @@ _DESCRIPTION = re.compile(
 GROUP_NOUNS = (
     "residents|witnesses|officials|diplomats|analysts|medics|doctors|sources|observers|experts|aid workers|"
     "rescuers|survivors|villagers|activists|protesters|lawmakers|mediators|negotiators|monitors|father|mother|"
+    "reporter|reporters|journalist|journalists|correspondent|"
     "resident|witness|man|woman"
 )
 _GROUP = re.compile(

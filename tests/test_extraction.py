@@ -161,3 +161,19 @@ def test_refusals_conditions_and_questions_are_flagged(finder):
     assert [s["speaker"] for s in conditional] == ["Nikol Pashinyan"]  # "only if international monitors ..."
     asked = finder('Asked whether Paris would send troops, the minister said: "We will see."')
     assert [s["polarity"] for s in asked] == ["question"]
+
+
+def test_reporters_questions_are_their_statements_and_flagged(finder):
+    text = (
+        'U.S. Ambassador Mike Waltz said the vote was a turning point. "Will American soldiers be part of it?" '
+        'a reporter asked him. "No," Waltz said.'
+    )
+    found = finder(text)
+    assert [(s["speaker"], s["polarity"]) for s in found] == [
+        ("Mike Waltz", "asserted"),
+        ("reporter", "question"),
+        ("Mike Waltz", "asserted"),
+    ]
+    # being asked is not asking
+    asked = finder("Pompeo was asked whether Washington would mediate and said no.")
+    assert [(s["speaker"], s["cue"]) for s in asked] == [("Pompeo", "said")]
