@@ -66,14 +66,15 @@ class SpeakerAttributor:
     ) -> list[tuple[RawStatement, list[Attribution]]]:
         named = [m for s in sentences for m in s.mentions if m.kind == "named" and not m.locative]
         results: list[tuple[RawStatement, list[Attribution]]] = []
+        spoken: list[Attribution] = []  # every attribution so far, in article order
         for statement in statements:
             mention = statement.mention
             if mention is None:
-                results.append((statement, [Attribution("unknown", None)]))
-                continue
-            conjuncts = self._conjuncts(text, mention, named)
-            spoken = [a for _, attributions in results for a in attributions]
-            resolved = [self._with_role(self._resolve(text, m, named, spoken), named) for m in conjuncts]
+                resolved = [Attribution("unknown", None)]
+            else:
+                conjuncts = self._conjuncts(text, mention, named)
+                resolved = [self._with_role(self._resolve(text, m, named, spoken), named) for m in conjuncts]
+            spoken.extend(resolved)
             results.append((statement, resolved))
         return results
 

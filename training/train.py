@@ -12,6 +12,7 @@ import numpy as np
 import torch
 import yaml
 from datasets import Dataset
+from sklearn.metrics import f1_score
 from transformers import Trainer, TrainerCallback, TrainingArguments, set_seed
 
 from classifier.modeling import StanceModel
@@ -81,18 +82,13 @@ class BestOnDev(TrainerCallback):
         probs, _ = self.model.predict_proba([e.text for e in self.dev], [e.speaker for e in self.dev])
         thresholds = tune_thresholds(probs, self.gold, self.model.stance_labels)
         predicted = np.stack([probs[:, i] >= thresholds[label] for i, label in enumerate(self.model.stance_labels)], 1)
-        score = float(np.mean([_f1(self.gold[:, i], predicted[:, i]) for i in range(self.gold.shape[1])]))
+        score = float(f1_score(self.gold, predicted.astype(int), average="macro", zero_division=0))
         self.history.append(round(score, 4))
         if score > self.best_score:
             self.best_score = score
             self.best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
         self.model.train()
         return control
-
-
-def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
-    tp = float((gold & predicted).sum())
-    return 2 * tp / max(1.0, float(gold.sum() + predicted.sum()))
 
 
 def train(config: Config, output_dir: str | Path) -> dict:
