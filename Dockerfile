@@ -15,7 +15,7 @@ COPY configs ./configs
 COPY data ./data
 COPY examples ./examples
 
-RUN TORCH_INDEX_URL="${TORCH_INDEX_URL}" sh scripts/install.sh /opt/venv train regular
+RUN TORCH_INDEX_URL="${TORCH_INDEX_URL}" sh scripts/install.sh /opt/venv train,io,onnx,ray regular
 
 ENTRYPOINT ["diplostance"]
 CMD ["--help"]

@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml scripts/install.sh
-	sh scripts/install.sh $(VENV) train,dev editable
+	sh scripts/install.sh $(VENV) train,dev,io,onnx,ray editable
 	touch $@
 
 # Trains the default model only if none exists yet.

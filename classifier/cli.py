@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_BAD_INPUT
-        raise
+        print(f"diplostance {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (FileNotFoundError, ValueError) as err:
         print(f"diplostance {args.command}: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -56,15 +57,61 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--input", required=True, help="JSONL file, one statement a line")
     predict.add_argument("--output", default="-", help="JSONL output file, or - for stdout (default)")
     predict.add_argument("--batch-size", type=int, default=32)
+    add_backend_argument(predict)
     predict.set_defaults(handler=run_predict)
 
-    score = commands.add_parser("score", help="extract, attribute and label every statement in articles")
+    score = commands.add_parser(
+        "score",
+        help="extract, attribute and label every statement in articles",
+        description="Stream articles through extraction, attribution and the model. Inputs: .txt, .html (main "
+        "text by trafilatura), .jsonl, .jsonl.gz and .parquet files (one article per record), directories of them "
+        "(searched recursively) and - for standard input. Output: JSONL, CSV or Parquet (a directory of part "
+        "files). A rerun with the same --output skips the articles already written; bad records are reported "
+        "with file and line, appended to the errors file, and skipped.",
+    )
     score.add_argument("--model", required=True, help="trained model directory")
-    score.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt article, directory of them, or .jsonl")
-    score.add_argument("--output", default="-", help="output file, or - for stdout (default)")
-    score.add_argument("--format", choices=["jsonl", "table"], default="jsonl", help="default: %(default)s")
-    score.add_argument("--batch-size", type=int, default=32)
+    score.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or - for standard input")
+    score.add_argument("--output", default="-", help="output file (a directory for Parquet), or - for stdout (default)")
+    score.add_argument(
+        "--format",
+        choices=["jsonl", "csv", "parquet", "table"],
+        help="output format (default: from the --output suffix, else jsonl); table is for reading in a terminal",
+    )
+    score.add_argument("--errors", help="JSONL file for skipped inputs (default: OUTPUT.errors.jsonl for a file)")
+    score.add_argument("--overwrite", action="store_true", help="start afresh instead of resuming an earlier --output")
+    score.add_argument("--id-field", default="id", help="article id field in JSONL/Parquet input (default: id)")
+    score.add_argument("--text-field", default="text", help="article text field in JSONL/Parquet input (default: text)")
+    score.add_argument("--batch-size", type=int, default=32, help="statements per model batch (default: 32)")
+    score.add_argument(
+        "--articles-per-batch", type=int, default=64, help="articles read and written together (default: 64)"
+    )
+    score.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: only when stderr is a terminal)",
+    )
+    score.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="local (this process) or ray (Ray Data over a cluster or a local Ray; JSONL/Parquet in, "
+        "Parquet/JSONL directory out; needs the ray extra)",
+    )
+    score.add_argument("--workers", type=int, help="ray: model replicas (default: one per CPU of the cluster)")
+    add_backend_argument(score)
     score.set_defaults(handler=run_score)
+
+    export = commands.add_parser(
+        "export",
+        help="export a model for the faster ONNX Runtime backend (needs the onnx extra)",
+        description="Write model.onnx (and with --int8 also model.int8.onnx, dynamically quantized) into the model "
+        "directory; use them with --backend onnx or onnx-int8 on predict and score.",
+    )
+    export.add_argument("--model", required=True, help="trained model directory")
+    export.add_argument("--onnx", action="store_true", required=True, help="export to ONNX (the only target)")
+    export.add_argument("--int8", action="store_true", help="also write the int8-quantized model")
+    export.set_defaults(handler=run_export)
 
     evaluate = commands.add_parser("evaluate", help="print JSON metrics of a model on a labelled JSONL file")
     evaluate.add_argument("--model", required=True, help="trained model directory")
@@ -114,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_backend_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backend",
+        choices=["torch", "onnx", "onnx-int8"],
+        default="torch",
+        help="torch (default), or the files written by `diplostance export --onnx [--int8]`",
+    )
+
+
 def run_train(args: argparse.Namespace) -> int:
     from training.config import load_config  # training code is loaded only for this command
     from training.train import train
@@ -131,12 +187,12 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_predict(args: argparse.Namespace) -> int:
     from classifier.io import InputError, open_output, read_jsonl, write_jsonl
-    from classifier.modeling import StanceModel
+    from classifier.onnx_backend import load_model
 
     path = Path(args.input)
     if not path.is_file():
         raise FileNotFoundError(f"input file not found: {path}")
-    model = StanceModel.from_pretrained(args.model)
+    model = load_model(args.model, args.backend)
     errors, written = 0, 0
     with open_output(args.output) as handle:
         batch: list[dict] = []
@@ -157,7 +213,7 @@ def run_predict(args: argparse.Namespace) -> int:
                 print(f"diplostance predict: skipped {item}", file=sys.stderr)
                 continue
             batch.append(item[1])
-            if len(batch) >= 256:
+            if len(batch) >= 1024:  # enough to sort into batches of similar length
                 flush()
         if batch:
             flush()
@@ -177,37 +233,63 @@ def _speaker(record: dict) -> str | None:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    from classifier.io import InputError, format_table, open_output, read_articles, write_jsonl
+    from classifier.output import format_for
+
+    fmt = format_for(args.output, args.format)
+    if args.engine == "ray":
+        from classifier.ray_engine import score_with_ray
+
+        summary = score_with_ray(args.model, args.inputs, args.output, fmt, args.backend, args.workers,
+                                 args.id_field, args.text_field, args.batch_size)  # fmt: skip
+        print(f"diplostance score: {summary}", file=sys.stderr)
+        return 0
+    from classifier.batch import ErrorLog, score_stream
+    from classifier.io import read_articles
+    from classifier.onnx_backend import load_model
+    from classifier.output import ResumableWriter
     from classifier.pipeline import ArticleScorer
 
-    scorer = ArticleScorer.from_pretrained(args.model)
-    scorer.batch_size = args.batch_size
-    errors, articles, statements = 0, 0, 0
-    with open_output(args.output) as handle:
-        for item in read_articles(args.inputs):
+    scorer = ArticleScorer(load_model(args.model, args.backend), batch_size=args.batch_size)
+    articles = read_articles(args.inputs, args.id_field, args.text_field)
+    if fmt == "table":
+        return _score_table(scorer, articles, args.output)
+    writer = ResumableWriter(args.output, fmt, scorer.model.stance_labels, scorer.model.sentiment_labels,
+                             overwrite=args.overwrite)  # fmt: skip
+    errors_path = args.errors or (None if writer.stdout else f"{args.output}.errors.jsonl")
+    if args.overwrite and errors_path and not args.errors:
+        Path(errors_path).unlink(missing_ok=True)
+    errors = ErrorLog(errors_path)
+    try:
+        summary = score_stream(scorer, articles, writer, errors, args.articles_per_batch, args.progress)
+    finally:
+        writer.close()
+        errors.close()
+    print(f"diplostance score: {summary}", file=sys.stderr)
+    return _exit_code(summary.errors, summary.articles + summary.already_done)
+
+
+def _score_table(scorer, articles, output: str) -> int:
+    from classifier.io import InputError, format_table, open_output
+
+    errors, done = 0, 0
+    with open_output(output) as handle:
+        for item in articles:
             if isinstance(item, InputError):
                 errors += 1
                 print(f"diplostance score: skipped {item}", file=sys.stderr)
                 continue
-            article_id, text, source = item
-            try:
-                rows = [dataclasses.asdict(s) for s in scorer.score(text, article_id)]
-            except Exception as err:  # one unreadable article must not end a run over an archive
-                errors += 1
-                print(f"diplostance score: skipped {source}: {type(err).__name__}: {err}", file=sys.stderr)
-                continue
-            articles += 1
-            statements += len(rows)
-            if args.format == "table":
-                handle.write(f"== {article_id}: {len(rows)} statement(s)\n{format_table(rows)}\n\n")
-            else:
-                for row in rows:
-                    write_jsonl(handle, row)
-    print(
-        f"diplostance score: {articles} article(s), {statements} statement(s), {errors} input(s) skipped",
-        file=sys.stderr,
-    )
-    return _exit_code(errors, articles)
+            rows = [dataclasses.asdict(s) for s in scorer.score(item.text, item.id)]
+            done += 1
+            handle.write(f"== {item.id}: {len(rows)} statement(s)\n{format_table(rows)}\n\n")
+    return _exit_code(errors, done)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from classifier.onnx_backend import export_onnx
+
+    for path in export_onnx(args.model, int8=args.int8):
+        print(path)
+    return 0
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

@@ -5,6 +5,8 @@ A bad line in a batch is reported (file, line, field) and skipped; the rest is s
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -61,40 +63,148 @@ def _check_fields(record: dict, required: tuple[str, ...]) -> tuple[str, str] | 
     return None
 
 
-def read_articles(inputs: list[str]) -> Iterator[tuple[str, str, str] | InputError]:
-    """Yield ``(article_id, text, source)`` from ``.txt`` files, directories of them, or ``.jsonl`` files of
-    ``{"id", "text"}`` articles; bad inputs come out as :class:`InputError`."""
+@dataclass
+class Article:
+    """One article to score, with where it came from (``file`` or ``file:line``) for error reports."""
+
+    id: str
+    text: str
+    source: str
+
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".parquet")
+
+
+def read_articles(
+    inputs: list[str], id_field: str = "id", text_field: str = "text", stdin: IO[str] | None = None
+) -> Iterator[Article | InputError]:
+    """Stream articles from files, directories (searched recursively) and ``-`` (standard input).
+
+    ``.txt`` is one article named after the file; ``.html``/``.htm`` is one article, its main text extracted by
+    trafilatura; ``.jsonl``, ``.jsonl.gz`` and ``.parquet`` hold one article per record with ``id_field`` and
+    ``text_field``. Standard input is JSONL when its first character is ``{``, else one plain-text article named
+    ``stdin``. Records are read one at a time (Parquet by row group), so memory does not grow with the input.
+    Bad files and records come out as :class:`InputError` and the stream goes on.
+    """
     for name in inputs:
+        if name == "-":
+            yield from _read_stdin(stdin or sys.stdin, id_field, text_field)
+            continue
         path = Path(name)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix in (".txt", ".jsonl"))
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(ARTICLE_SUFFIXES))
             if not files:
-                yield InputError(str(path), None, None, "directory holds no .txt or .jsonl articles")
+                yield InputError(str(path), None, None, f"directory holds no {', '.join(ARTICLE_SUFFIXES)} files")
             for file in files:
-                yield from _read_article_file(file)
+                yield from _read_article_file(file, id_field, text_field)
         elif path.is_file():
-            yield from _read_article_file(path)
+            yield from _read_article_file(path, id_field, text_field)
         else:
             yield InputError(str(path), None, None, "no such file or directory")
 
 
-def _read_article_file(path: Path) -> Iterator[tuple[str, str, str] | InputError]:
-    if path.suffix == ".jsonl":
-        for item in read_jsonl(path, required=("id", "text")):
-            if isinstance(item, InputError):
-                yield item
-            else:
-                number, record = item
-                yield str(record["id"]), record["text"], f"{path}:{number}"
-    elif path.suffix == ".txt":
+def _read_article_file(path: Path, id_field: str, text_field: str) -> Iterator[Article | InputError]:
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz")):
+        opener = gzip.open if name.endswith(".gz") else open
+        try:
+            with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+                yield from _records_to_articles(_json_lines(handle, str(path)), id_field, text_field)
+        except (OSError, EOFError) as err:  # a truncated or corrupt .gz: what was read so far stands
+            yield InputError(str(path), None, None, f"cannot read further: {err}")
+    elif name.endswith(".parquet"):
+        yield from _read_parquet(path, id_field, text_field)
+    elif name.endswith((".txt", ".html", ".htm")):
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as err:
             yield InputError(str(path), None, None, f"not UTF-8 text ({err.reason} at byte {err.start})")
             return
-        yield path.stem, text, str(path)
+        if name.endswith(".txt"):
+            yield Article(path.stem, text, str(path))
+            return
+        main_text = html_to_text(text)
+        if main_text:
+            yield Article(path.stem, main_text, str(path))
+        else:
+            yield InputError(str(path), None, None, "no main text found in the HTML")
     else:
-        yield InputError(str(path), None, None, "unsupported input type: expected .txt, .jsonl or a directory")
+        expected = ", ".join(ARTICLE_SUFFIXES)
+        yield InputError(str(path), None, None, f"unsupported input type: expected {expected}, - or a directory")
+
+
+def html_to_text(html: str) -> str | None:
+    """The main text of a web page (boilerplate, menus and comments removed), or None when there is none."""
+    try:
+        import trafilatura
+    except ModuleNotFoundError as err:
+        raise ModuleNotFoundError(
+            "reading .html needs trafilatura: pip install 'diplostance[io]'", name="trafilatura"
+        ) from err
+    return trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+
+
+def _json_lines(lines, source: str) -> Iterator[tuple[str, int, dict] | InputError]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(source, number, None, f"invalid JSON ({err.msg})")
+            continue
+        if not isinstance(record, dict):
+            yield InputError(source, number, None, "expected a JSON object")
+            continue
+        yield source, number, record
+
+
+def _records_to_articles(records, id_field: str, text_field: str) -> Iterator[Article | InputError]:
+    for item in records:
+        if isinstance(item, InputError):
+            yield item
+            continue
+        source, number, record = item
+        problem = _check_fields(record, (id_field, text_field))
+        if problem is not None:
+            yield InputError(source, number, problem[0], problem[1])
+        else:
+            yield Article(str(record[id_field]), record[text_field], f"{source}:{number}")
+
+
+def _read_parquet(path: Path, id_field: str, text_field: str) -> Iterator[Article | InputError]:
+    try:
+        import pyarrow.parquet as pq
+    except ModuleNotFoundError as err:
+        raise ModuleNotFoundError(
+            "reading .parquet needs pyarrow: pip install 'diplostance[io]'", name="pyarrow"
+        ) from err
+    try:
+        parquet = pq.ParquetFile(path)
+        missing = [f for f in (id_field, text_field) if f not in parquet.schema_arrow.names]
+        if missing:
+            yield InputError(str(path), None, missing[0], "no such column")
+            return
+        number = 0
+        for batch in parquet.iter_batches(batch_size=512, columns=[id_field, text_field]):
+            for record in batch.to_pylist():
+                number += 1
+                yield from _records_to_articles([(str(path), number, record)], id_field, text_field)
+    except OSError as err:  # not Parquet, or cut short: keep what was read
+        yield InputError(str(path), None, None, f"cannot read as Parquet: {err}")
+
+
+def _read_stdin(handle: IO[str], id_field: str, text_field: str) -> Iterator[Article | InputError]:
+    head = handle.read(1)
+    while head.isspace():
+        head += handle.read(1)
+    if head.endswith("{"):
+        lines = itertools.chain([head + handle.readline()], handle)
+        yield from _records_to_articles(_json_lines(lines, "<stdin>"), id_field, text_field)
+    elif head.strip():
+        yield Article("stdin", head + handle.read(), "<stdin>")
+    else:
+        yield InputError("<stdin>", None, None, "standard input is empty")
 
 
 @contextmanager

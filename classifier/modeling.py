@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,10 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+from classifier.predictor import BatchedPredictor, StancePrediction
+
+__all__ = ["StanceModel", "StancePrediction", "resolve_backbone"]
 
 WEIGHTS_NAME = "model.safetensors"
 META_NAME = "diplostance.json"
@@ -45,17 +48,7 @@ def resolve_backbone(name: str) -> str:
     return name
 
 
-@dataclass
-class StancePrediction:
-    """What the model says about one statement."""
-
-    stances: list[str]
-    stance_scores: dict[str, float]
-    sentiment: str
-    sentiment_scores: dict[str, float]
-
-
-class StanceModel(nn.Module):
+class StanceModel(nn.Module, BatchedPredictor):
     """Shared transformer encoder with a multi-label stance head and a sentiment head.
 
     >>> model = StanceModel.from_pretrained("models/default")  # doctest: +SKIP
@@ -144,21 +137,6 @@ class StanceModel(nn.Module):
         }
         (path / META_NAME).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
-    def encode(self, texts: list[str], speakers: list[str | None] | None = None, padding: bool = True):
-        """Tokenize (speaker, text) pairs; only the text is truncated, never the speaker."""
-        speakers = speakers if speakers is not None else [None] * len(texts)
-        if len(speakers) != len(texts):
-            raise ValueError(f"got {len(texts)} texts but {len(speakers)} speakers")
-        firsts = [speaker or "" for speaker in speakers]
-        return self.tokenizer(
-            firsts,
-            texts,
-            padding=padding,
-            truncation="only_second",
-            max_length=self.max_length,
-            return_tensors="pt" if padding else None,
-        )
-
     def forward(
         self,
         input_ids: torch.Tensor,
@@ -183,77 +161,11 @@ class StanceModel(nn.Module):
             output["loss"] = stance_loss + sentiment_loss
         return output
 
-    def windows(self, text: str, speaker: str | None = None) -> list[str]:
-        """``text`` cut into overlapping pieces that each fit the encoder beside the speaker; one piece when it
-        fits already. Pieces are slices of the original text (token offsets), so nothing is re-spelled."""
-        budget = self.max_length - len(self.tokenizer(speaker or "", add_special_tokens=False)["input_ids"]) - 3
-        encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        offsets = encoded["offset_mapping"]
-        if budget < 8 or len(offsets) <= budget:
-            return [text]
-        stride = max(1, budget // 2)
-        pieces = []
-        for first in range(0, len(offsets), stride):
-            last = min(first + budget, len(offsets)) - 1
-            pieces.append(text[offsets[first][0] : offsets[last][1]])
-            if last == len(offsets) - 1:
-                break
-        return pieces
-
     @torch.inference_mode()
-    def predict_proba(
-        self, texts: list[str], speakers: list[str | None] | None = None, batch_size: int = 32
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Stance probabilities ``(n, n_stances)`` and sentiment probabilities ``(n, n_sentiments)``.
-
-        A statement longer than the encoder's window is read in overlapping pieces and nothing is cut off: a
-        stance's probability is its highest over the pieces (it may be stated anywhere), the sentiment
-        probabilities their mean.
-        """
+    def _probabilities(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         self.eval()
-        speakers = speakers if speakers is not None else [None] * len(texts)
-        if len(speakers) != len(texts):
-            raise ValueError(f"got {len(texts)} texts but {len(speakers)} speakers")
-        owners, pieces, piece_speakers = [], [], []
-        for index, (text, speaker) in enumerate(zip(texts, speakers)):
-            for piece in self.windows(text, speaker):
-                owners.append(index)
-                pieces.append(piece)
-                piece_speakers.append(speaker)
-        stance_parts, sentiment_parts = [], []
-        for start in range(0, len(pieces), batch_size):
-            batch = self.encode(pieces[start : start + batch_size], piece_speakers[start : start + batch_size])
-            batch = {key: value.to(self.stance_head.weight.device) for key, value in batch.items()}
-            output = self(**batch)
-            stance_parts.append(torch.sigmoid(output["stance_logits"]).float().cpu().numpy())
-            sentiment_parts.append(torch.softmax(output["sentiment_logits"], dim=-1).float().cpu().numpy())
-        stance = np.zeros((len(texts), len(self.stance_labels)))
-        sentiment = np.zeros((len(texts), len(self.sentiment_labels)))
-        if not stance_parts:
-            return stance, sentiment
-        piece_stance, piece_sentiment = np.concatenate(stance_parts), np.concatenate(sentiment_parts)
-        owners = np.array(owners)
-        for index in range(len(texts)):
-            rows = owners == index
-            stance[index] = piece_stance[rows].max(axis=0)
-            sentiment[index] = piece_sentiment[rows].mean(axis=0)
+        device = self.stance_head.weight.device
+        output = self(**{key: torch.from_numpy(value).to(device) for key, value in batch.items()})
+        stance = torch.sigmoid(output["stance_logits"]).float().cpu().numpy()
+        sentiment = torch.softmax(output["sentiment_logits"], dim=-1).float().cpu().numpy()
         return stance, sentiment
-
-    def predict(
-        self, texts: list[str], speakers: list[str | None] | None = None, batch_size: int = 32
-    ) -> list[StancePrediction]:
-        """Label each text: stances above their thresholds, the most likely sentiment, and all scores."""
-        stance_probs, sentiment_probs = self.predict_proba(texts, speakers, batch_size)
-        results = []
-        for stance_row, sentiment_row in zip(stance_probs, sentiment_probs):
-            stance_scores = {label: round(float(p), 4) for label, p in zip(self.stance_labels, stance_row)}
-            sentiment_scores = {label: round(float(p), 4) for label, p in zip(self.sentiment_labels, sentiment_row)}
-            results.append(
-                StancePrediction(
-                    stances=[label for label, p in zip(self.stance_labels, stance_row) if p >= self.thresholds[label]],
-                    stance_scores=stance_scores,
-                    sentiment=self.sentiment_labels[int(np.argmax(sentiment_row))],
-                    sentiment_scores=sentiment_scores,
-                )
-            )
-        return results

@@ -10,6 +10,7 @@ from classifier.actors import ActorTable
 from classifier.attribution import SpeakerAttributor
 from classifier.extraction import StatementExtractor
 from classifier.modeling import StanceModel
+from classifier.predictor import BatchedPredictor
 
 
 @dataclass
@@ -42,7 +43,7 @@ class ArticleScorer:
     [('Russia', ['calls_for_ceasefire'])]
     """
 
-    model: StanceModel
+    model: BatchedPredictor  # a StanceModel, or an OnnxStanceModel for the ONNX Runtime backend
     extractor: StatementExtractor = field(default_factory=StatementExtractor)
     attributor: SpeakerAttributor = field(default_factory=SpeakerAttributor)
     actors: ActorTable = field(default_factory=ActorTable.load)

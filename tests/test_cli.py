@@ -146,14 +146,14 @@ def test_evaluate_with_baselines_scores_all_systems_on_the_same_data(model_dir, 
 def test_score_skips_an_article_that_fails_and_keeps_the_rest(model_dir, tmp_path, capsys, monkeypatch):
     from classifier.pipeline import ArticleScorer
 
-    original = ArticleScorer.score
+    original = ArticleScorer.find
 
     def flaky(self, text, article_id="article"):
         if article_id == "bad":
             raise RuntimeError("simulated failure")
         return original(self, text, article_id)
 
-    monkeypatch.setattr(ArticleScorer, "score", flaky)
+    monkeypatch.setattr(ArticleScorer, "find", flaky)
     batch = write_jsonl(tmp_path / "batch.jsonl", [{"id": "bad", "text": ARTICLE}, {"id": "good", "text": ARTICLE}])
     out = tmp_path / "out.jsonl"
     assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out)]) == 1

@@ -1,0 +1,254 @@
+"""Writing scored statements: JSONL, CSV or Parquet, resumable, and never a half-written line or file.
+
+Each batch of articles is written, flushed and synced, and only then recorded in a progress journal beside the
+output (``OUTPUT.progress``; ``_progress.jsonl`` inside a Parquet directory). A rerun with the same output reads
+the journal, skips the articles it lists and cuts off anything written after its last entry, which is at most
+the batch that was in flight when the run was killed. Articles without statements are recorded too, so they
+are not scored again.
+
+JSONL rows keep the nested fields (``actor``, ``speaker_mention``, score dictionaries). CSV and Parquet rows
+are flat (:func:`flatten`): one column per field and per label score, so a spreadsheet or a dataframe reads
+them as they are. Parquet output is a directory of ``part-NNNNN.parquet`` files, each written under a
+temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import IO
+
+FORMATS = ("jsonl", "csv", "parquet")
+MENTION_FIELDS = ("text", "start", "end")
+ACTOR_FIELDS = ("id", "type", "country", "org")
+
+
+def format_for(output: str | None, requested: str | None = None) -> str:
+    """The output format: ``requested`` if given, else from the output's suffix, else JSONL.
+
+    >>> format_for("scored.parquet"), format_for("scored.csv"), format_for("-"), format_for("x.csv", "jsonl")
+    ('parquet', 'csv', 'jsonl', 'jsonl')
+    """
+    if requested:
+        return requested
+    for name in FORMATS:
+        if output and output.lower().endswith("." + name):
+            return name
+    return "jsonl"
+
+
+def flat_columns(stance_labels: list[str], sentiment_labels: list[str]) -> list[str]:
+    """Column names of a flat row, in order."""
+    return [
+        "article_id",
+        "statement_id",
+        "speaker",
+        *[f"speaker_mention_{key}" for key in MENTION_FIELDS],
+        *[f"actor_{key}" for key in ACTOR_FIELDS],
+        "text",
+        "start",
+        "end",
+        "kind",
+        "polarity",
+        "cue",
+        "stances",
+        *[f"stance_{label}" for label in stance_labels],
+        "sentiment",
+        *[f"sentiment_{label}" for label in sentiment_labels],
+    ]
+
+
+def flatten(row: dict) -> dict:
+    """A scored statement (nested, as in JSONL) as one flat row; ``stances`` stays a list.
+
+    >>> flat = flatten({"article_id": "a", "statement_id": "a-1", "speaker": "Russia", "speaker_mention": None,
+    ...     "actor": {"id": "RUS", "type": "government", "country": "RUS", "org": None}, "text": "...",
+    ...     "start": 0, "end": 3, "kind": "indirect", "polarity": "asserted", "cue": "said", "stances": [],
+    ...     "stance_scores": {"calls_for_ceasefire": 0.1}, "sentiment": "neutral",
+    ...     "sentiment_scores": {"neutral": 0.9}})
+    >>> flat["actor_country"], flat["speaker_mention_text"], flat["stance_calls_for_ceasefire"]
+    ('RUS', None, 0.1)
+    """
+    mention, actor = row.get("speaker_mention") or {}, row.get("actor") or {}
+    flat = {key: row[key] for key in ("article_id", "statement_id", "speaker")}
+    flat.update({f"speaker_mention_{key}": mention.get(key) for key in MENTION_FIELDS})
+    flat.update({f"actor_{key}": actor.get(key) for key in ACTOR_FIELDS})
+    flat.update({key: row[key] for key in ("text", "start", "end", "kind", "polarity", "cue", "stances")})
+    flat.update({f"stance_{label}": score for label, score in row["stance_scores"].items()})
+    flat["sentiment"] = row["sentiment"]
+    flat.update({f"sentiment_{label}": score for label, score in row["sentiment_scores"].items()})
+    return flat
+
+
+def arrow_schema(stance_labels: list[str], sentiment_labels: list[str]):
+    """The Parquet schema of flat rows: fixed, so every part file of a run has the same columns and types."""
+    import pyarrow as pa
+
+    types = {"speaker_mention_start": pa.int64(), "speaker_mention_end": pa.int64(), "start": pa.int64()}
+    types.update({"end": pa.int64(), "stances": pa.list_(pa.string())})
+    for label in stance_labels:
+        types[f"stance_{label}"] = pa.float64()
+    for label in sentiment_labels:
+        types[f"sentiment_{label}"] = pa.float64()
+    return pa.schema([(name, types.get(name, pa.string())) for name in flat_columns(stance_labels, sentiment_labels)])
+
+
+class ResumableWriter:
+    """Writes batches of scored articles to a file or directory and keeps the progress journal.
+
+    Args:
+        output: the output path, or ``-`` for standard output (no journal, nothing to resume).
+        fmt: ``jsonl``, ``csv`` or ``parquet``.
+        stance_labels, sentiment_labels: the model's labels, which fix the flat columns.
+        overwrite: start afresh, deleting an earlier output and its journal.
+
+    ``done`` holds the article ids already written by an earlier run.
+    """
+
+    def __init__(
+        self,
+        output: str,
+        fmt: str,
+        stance_labels: list[str],
+        sentiment_labels: list[str],
+        overwrite: bool = False,
+    ) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        self.fmt, self.stdout = fmt, output in ("-", "")
+        if self.stdout and fmt == "parquet":
+            raise ValueError("Parquet cannot go to standard output: give --output DIR")
+        self.columns = flat_columns(stance_labels, sentiment_labels)
+        self.labels = (stance_labels, sentiment_labels)
+        self.done: set[str] = set()
+        self.path = Path(output)
+        self._handle: IO | None = None
+        self._journal: IO | None = None
+        self._part = 0
+        if self.stdout:
+            return
+        self.journal_path = self.path / "_progress.jsonl" if fmt == "parquet" else Path(f"{output}.progress")
+        if overwrite:
+            self._remove_earlier()
+        self._open()
+
+    def _remove_earlier(self) -> None:
+        if self.fmt == "parquet" and self.path.is_dir():
+            for part in self.path.glob("part-*.parquet*"):
+                part.unlink()
+        elif self.path.is_file():
+            self.path.unlink()
+        self.journal_path.unlink(missing_ok=True)
+
+    def _read_journal(self) -> list[dict]:
+        entries = []
+        if not self.journal_path.is_file():
+            return entries
+        with self.journal_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    entries.append(json.loads(line))
+                except json.JSONDecodeError:
+                    break  # the entry being written when the run died: its batch is redone
+        return entries
+
+    def _open(self) -> None:
+        if self.fmt == "parquet":
+            exists = self.path.is_dir() and any(self.path.iterdir())
+        else:
+            exists = self.path.is_file() and self.path.stat().st_size > 0
+        entries = self._read_journal()
+        if exists and not self.journal_path.is_file():
+            raise ValueError(
+                f"{self.path} exists but has no progress journal ({self.journal_path.name}), so it was not written "
+                "by a resumable run; remove it, choose another --output, or pass --overwrite"
+            )
+        for entry in entries:
+            self.done.update(entry["articles"])
+        (self.path if self.fmt == "parquet" else self.path.parent).mkdir(parents=True, exist_ok=True)
+        self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        if self.fmt == "parquet":
+            kept = {entry["part"] for entry in entries if entry.get("part")}
+            for part in self.path.glob("part-*.parquet*"):
+                if part.name not in kept:  # written after the last journal entry: its articles are redone
+                    part.unlink()
+            self._part = 1 + max((int(name[5:10]) for name in kept), default=-1)
+        else:
+            size = entries[-1]["bytes"] if entries else 0
+            self._handle = open(self.path, "a+b")  # noqa: SIM115 - closed in close()
+            self._handle.truncate(size)  # drops anything written after the last recorded batch
+            self._handle.seek(size)
+            if size == 0 and self.fmt == "csv":
+                self._write_bytes(self._csv_text([], header=True))
+                self._record([], bytes=self._handle.tell())
+
+    def write(self, article_ids: list[str], rows: list[dict]) -> None:
+        """Write the rows of a batch of articles, then record the articles as done."""
+        if self.stdout:
+            text = self._jsonl_text(rows) if self.fmt == "jsonl" else self._csv_text(rows, header=not self._part)
+            self._part += 1
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        if self.fmt == "parquet":
+            name = self._write_part(rows) if rows else None
+            self._record(article_ids, part=name)
+        else:
+            text = self._jsonl_text(rows) if self.fmt == "jsonl" else self._csv_text(rows, header=False)
+            self._write_bytes(text)
+            self._record(article_ids, bytes=self._handle.tell())
+        self.done.update(article_ids)
+
+    def _jsonl_text(self, rows: list[dict]) -> str:
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+    def _csv_text(self, rows: list[dict], header: bool) -> str:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=self.columns, lineterminator="\n")
+        if header:
+            writer.writeheader()
+        for row in rows:
+            flat = flatten(row)
+            flat["stances"] = ";".join(flat["stances"])
+            writer.writerow(flat)
+        return buffer.getvalue()
+
+    def _write_bytes(self, text: str) -> None:
+        self._handle.write(text.encode("utf-8"))
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def _write_part(self, rows: list[dict]) -> str:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        name = f"part-{self._part:05d}.parquet"
+        self._part += 1
+        table = pa.Table.from_pylist([flatten(row) for row in rows], schema=arrow_schema(*self.labels))
+        scratch = self.path / f"{name}.tmp"
+        pq.write_table(table, scratch)
+        with open(scratch, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(scratch, self.path / name)
+        return name
+
+    def _record(self, article_ids: list[str], **position) -> None:
+        self._journal.write(json.dumps({"articles": article_ids, **position}, ensure_ascii=False) + "\n")
+        self._journal.flush()
+        os.fsync(self._journal.fileno())
+
+    def close(self) -> None:
+        for handle in (self._handle, self._journal):
+            if handle is not None:
+                handle.close()
+        self._handle = self._journal = None
+
+    def __enter__(self) -> ResumableWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

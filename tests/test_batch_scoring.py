@@ -1,0 +1,174 @@
+"""Streaming inputs, the three output formats, resuming, errors files and a real kill -9 in the middle of a run."""
+
+import gzip
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from classifier.cli import main
+from classifier.io import Article, InputError, read_articles
+from classifier.output import ResumableWriter, flat_columns, flatten
+
+from .conftest import SENTIMENTS, STANCES, write_jsonl
+from .test_cli import ARTICLE, read_lines
+
+HTML = (
+    "<html><head><title>Talks</title></head><body><nav><a href='/'>Home</a> | <a href='/world'>World</a></nav>"
+    "<article><h1>Talks stall</h1><p>Russia, France and the United States have called for a ceasefire on "
+    'Tuesday, according to diplomats at the meeting in Geneva.</p><p>"We will defend our land," Azerbaijani '
+    "President Ilham Aliyev said in a televised address to the nation on Tuesday evening.</p></article>"
+    "<footer>Copyright 2026. All rights reserved.</footer></body></html>"
+)
+
+
+def test_every_input_kind_streams_as_articles(tmp_path):
+    (tmp_path / "nested" / "deeper").mkdir(parents=True)
+    (tmp_path / "nested" / "a.txt").write_text("Plain text.", encoding="utf-8")
+    (tmp_path / "nested" / "deeper" / "page.html").write_text(HTML, encoding="utf-8")
+    (tmp_path / "nested" / "notes.md").write_text("ignored", encoding="utf-8")
+    with gzip.open(tmp_path / "wire.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "g-1", "text": "Gzipped."}) + "\nnot json\n")
+    pq.write_table(pa.table({"id": ["p-1", "p-2"], "text": ["First.", ""]}), tmp_path / "archive.parquet")
+    items = list(
+        read_articles([str(tmp_path / "nested"), str(tmp_path / "wire.jsonl.gz"), str(tmp_path / "archive.parquet")])
+    )
+    articles = [item for item in items if isinstance(item, Article)]
+    errors = [str(item) for item in items if isinstance(item, InputError)]
+    assert [a.id for a in articles] == ["a", "page", "g-1", "p-1"]
+    page = articles[1].text
+    assert "Ilham Aliyev said" in page and "Copyright" not in page and "Home" not in page
+    assert articles[2].source == f"{tmp_path / 'wire.jsonl.gz'}:1"
+    assert errors == [
+        f"{tmp_path / 'wire.jsonl.gz'}:2: invalid JSON (Expecting value)",
+        f"{tmp_path / 'archive.parquet'}:2: text: must be a non-empty string",
+    ]
+
+
+def test_standard_input_is_jsonl_or_one_text_article():
+    jsonl = io.StringIO('\n{"id": "s-1", "text": "One."}\n{"id": "s-2", "text": "Two."}\n')
+    assert [a.id for a in read_articles(["-"], stdin=jsonl)] == ["s-1", "s-2"]
+    (article,) = read_articles(["-"], stdin=io.StringIO("  Russia called for a ceasefire."))
+    assert (article.id, article.text) == ("stdin", "  Russia called for a ceasefire.")
+    (error,) = read_articles(["-"], stdin=io.StringIO(""))
+    assert "standard input is empty" in str(error)
+
+
+def test_parquet_without_the_text_column_is_named(tmp_path):
+    pq.write_table(pa.table({"id": ["x"], "body": ["y"]}), tmp_path / "a.parquet")
+    (error,) = read_articles([str(tmp_path / "a.parquet")])
+    assert str(error) == f"{tmp_path / 'a.parquet'}: text: no such column"
+    (article,) = read_articles([str(tmp_path / "a.parquet")], text_field="body")
+    assert article.text == "y"
+
+
+def test_csv_and_parquet_hold_the_same_rows_as_jsonl(model_dir, tmp_path):
+    batch = write_jsonl(tmp_path / "batch.jsonl", [{"id": "a", "text": ARTICLE}, {"id": "b", "text": ARTICLE}])
+    outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("jsonl", "csv", "parquet")}
+    for path in outputs.values():
+        assert main(["score", "--model", str(model_dir), str(batch), "--output", str(path)]) == 0
+    expected = [flatten(row) for row in read_lines(outputs["jsonl"])]
+    assert len(expected) == 8
+    table = pq.read_table(outputs["parquet"])
+    assert table.column_names == flat_columns(STANCES, SENTIMENTS)
+    assert table.to_pylist() == expected
+    import csv
+
+    with outputs["csv"].open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["statement_id"] for row in rows] == [row["statement_id"] for row in expected]
+    assert [row["stances"] for row in rows] == [";".join(row["stances"]) for row in expected]
+    assert [float(row["stance_calls_for_ceasefire"]) for row in rows] == [
+        row["stance_calls_for_ceasefire"] for row in expected
+    ]
+
+
+def test_rerun_skips_done_articles_and_errors_go_to_a_file(model_dir, tmp_path, capsys):
+    first = write_jsonl(tmp_path / "first.jsonl", [{"id": "a", "text": ARTICLE}, {"id": "b", "text": ARTICLE}])
+    out = tmp_path / "out.jsonl"
+    assert main(["score", "--model", str(model_dir), str(first), "--output", str(out)]) == 0
+    again = tmp_path / "again.jsonl"
+    again.write_text(first.read_text() + '{"id": "c"}\n' + json.dumps({"id": "d", "text": ARTICLE}) + "\n")
+    capsys.readouterr()
+    assert main(["score", "--model", str(model_dir), str(again), "--output", str(out)]) == 1
+    summary = capsys.readouterr().err
+    assert "1 article(s), 4 statement(s), 2 already done, 1 input(s) skipped" in summary
+    rows = read_lines(out)
+    assert [row["article_id"] for row in rows] == ["a"] * 4 + ["b"] * 4 + ["d"] * 4
+    (error,) = read_lines(tmp_path / "out.jsonl.errors.jsonl")
+    assert error == {"source": str(again), "line": 3, "field": "text", "message": "missing"}
+
+
+def test_an_output_from_elsewhere_is_not_appended_to(model_dir, tmp_path, capsys):
+    batch = write_jsonl(tmp_path / "batch.jsonl", [{"id": "a", "text": ARTICLE}])
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"written": "by hand"}\n')
+    assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out)]) == 2
+    assert "has no progress journal" in capsys.readouterr().err
+    assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out), "--overwrite"]) == 0
+    assert [row["article_id"] for row in read_lines(out)] == ["a"] * 4
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_a_batch_written_after_the_last_journal_entry_is_dropped_and_redone(tmp_path, fmt):
+    row = {"article_id": "a", "statement_id": "a-1", "speaker": "Russia", "speaker_mention": None, "actor": None,
+           "text": "t", "start": 0, "end": 1, "kind": "direct", "polarity": "asserted", "cue": None, "stances": [],
+           "stance_scores": dict.fromkeys(STANCES, 0.1), "sentiment": "neutral",
+           "sentiment_scores": dict.fromkeys(SENTIMENTS, 0.3)}  # fmt: skip
+    path = tmp_path / f"out.{fmt}"
+    with ResumableWriter(str(path), fmt, STANCES, SENTIMENTS) as writer:
+        writer.write(["a"], [row])
+        writer.write(["empty"], [])
+    # What a kill -9 can leave: a batch on disk that the journal does not list, or half a line.
+    if fmt == "parquet":
+        (path / "part-00001.parquet").write_bytes(b"PAR1 half a file")
+        (path / "part-00002.parquet.tmp").write_bytes(b"PAR1")
+    else:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write('{"article_id": "b", "statement_id": "b-1", "spea')
+    with ResumableWriter(str(path), fmt, STANCES, SENTIMENTS) as writer:
+        assert writer.done == {"a", "empty"}
+        writer.write(["b"], [{**row, "article_id": "b", "statement_id": "b-1"}])
+    if fmt == "parquet":
+        assert sorted(p.name for p in path.glob("part-*")) == ["part-00000.parquet", "part-00001.parquet"]
+        ids = pq.read_table(path).column("statement_id").to_pylist()
+    elif fmt == "csv":
+        lines = path.read_text().splitlines()
+        assert lines[0].startswith("article_id,statement_id,speaker,")
+        ids = [line.split(",")[1] for line in lines[1:]]
+    else:
+        ids = [row["statement_id"] for row in read_lines(path)]
+    assert ids == ["a-1", "b-1"]
+
+
+def test_kill_9_in_the_middle_of_a_run_loses_nothing_and_duplicates_nothing(model_dir, tmp_path):
+    records = [{"id": f"art-{i}", "text": ARTICLE.replace("Russia", f"Country{i}")} for i in range(400)]
+    batch = write_jsonl(tmp_path / "batch.jsonl", records)
+    out = tmp_path / "out.jsonl"
+    journal = tmp_path / "out.jsonl.progress"
+    command = [sys.executable, "-m", "classifier.cli", "score", "--model", str(model_dir), str(batch),
+               "--output", str(out), "--articles-per-batch", "2"]  # fmt: skip
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if journal.is_file() and journal.read_text().count("\n") >= 5:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the run ended before it could be killed; give it more work"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    written_before = len(read_lines(out))
+    assert 0 < written_before < 400 * 4
+    subprocess.run(command, env=env, check=True, stderr=subprocess.DEVNULL, timeout=300)
+    rows = read_lines(out)  # every line parses: none was left half-written
+    ids = [row["statement_id"] for row in rows]
+    assert len(ids) == len(set(ids)) == 400 * 4
+    assert {row["article_id"] for row in rows} == {record["id"] for record in records}
