@@ -36,6 +36,8 @@ class Actor:
 
 def _key(name: str) -> str:
     name = re.sub(r"[’']s$", "", name.strip())
+    # "U.N. human rights office" is the "UN human rights office" alias
+    name = re.sub(r"\b[A-Za-z](?:\.[A-Za-z])+\b\.?", lambda m: m.group().replace(".", ""), name)
     return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).casefold()
 
 
@@ -53,14 +55,20 @@ class ActorTable:
         self.by_alias: dict[str, Actor] = {}
         # Demonyms ("Azerbaijani", "Azeri") come from government aliases of the form "<demonym> government".
         self.country_words: dict[str, str] = {}
+        self.spelled: list[tuple[str, Actor]] = []
         for actor, aliases in actors:
             for alias in [actor.id, *aliases]:
                 self.by_alias.setdefault(_key(alias), actor)
+                self.spelled.append((alias, actor))
                 if actor.type == "government" and actor.country:
                     match = re.fullmatch(r"(.+?) government", alias)
                     word = match.group(1) if match else alias
                     if " " not in word and len(word) > 2 or word in ("US", "UK", "UAE", "U.S.", "U.K."):
                         self.country_words.setdefault(word.casefold(), actor.country)
+
+    def aliases(self) -> list[tuple[str, Actor]]:
+        """Every ``(alias, actor)`` pair of the table, aliases in their original spelling."""
+        return list(self.spelled)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ActorTable:
@@ -95,6 +103,10 @@ class ActorTable:
         found = self.by_alias.get(_key(speaker))
         if found is not None:
             return found
+        owner = re.match(r"(.+?)['\u2019]s\s", speaker)
+        if owner and not role:
+            # "Rwanda's foreign ministry" with no row of its own speaks for Rwanda
+            return self.by_alias.get(_key(owner.group(1)))
         if role and role != speaker or person:
             return Actor(speaker, "person", self.country_of(role))
         return None

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from classifier.extraction import RawStatement, Sentence
+from classifier.actors import ActorTable
+from classifier.extraction import RawStatement, Sentence, _right_after
 from classifier.mentions import Mention
 
 # Which titles a description's head noun can refer back to.
@@ -18,6 +19,7 @@ ROLE_FITS = {
     "diplomat": ("secretary of state", "foreign minister", "foreign secretary", "ambassador", "envoy", "diplomat"),
     "minister": ("minister",),
     "secretary": ("secretary",),
+    "secretary-general": ("secretary-general",),
     "president": ("president",),
     "premier": ("prime minister", "premier"),
     "envoy": ("envoy", "representative", "mediator"),
@@ -50,6 +52,13 @@ class Attribution:
     person: bool = False
 
 
+_SPOKESPERSON = re.compile(r"(?i)\bspokes(?:man|woman|person)\b|\bpress secretary\b")
+# "Stephane Dujarric, spokesman for ...", "Billene Seyoum, the prime minister's press secretary,"
+_SPOKESPERSON_APPOSITION = re.compile(
+    r",\s+(?:a\s+|an\s+|the\s+)?[^,]{0,50}?\b(?:spokes(?:man|woman|person)|press secretary)\b", re.IGNORECASE
+)
+
+
 class SpeakerAttributor:
     """Resolves each raw statement's mention against the named speakers seen earlier in the article.
 
@@ -60,6 +69,10 @@ class SpeakerAttributor:
     >>> [a.speaker for a in SpeakerAttributor().attribute(text, statements, extractor.sentences(text))[0][1]]
     ['Sergei Lavrov']
     """
+
+    def __init__(self, places: set[str] | None = None) -> None:
+        # Names that are states or capitals, never a person relaying or being relayed ("said Kenya was ready").
+        self.places = _default_places() if places is None else places
 
     def attribute(
         self, text: str, statements: list[RawStatement], sentences: list[Sentence]
@@ -72,11 +85,36 @@ class SpeakerAttributor:
             if mention is None:
                 resolved = [Attribution("unknown", None)]
             else:
+                mention = self._relayed(text, statement, mention, sentences, named) or mention
                 conjuncts = self._conjuncts(text, mention, named)
                 resolved = [self._with_role(self._resolve(text, m, named, spoken), named) for m in conjuncts]
             spoken.extend(resolved)
             results.append((statement, resolved))
         return results
+
+    def _relayed(
+        self, text: str, statement: RawStatement, mention: Mention, sentences: list[Sentence], named: list[Mention]
+    ) -> Mention | None:
+        """A spokesperson relaying a person: "Dujarric, spokesman for Guterres, said Guterres hoped ...",
+        "spokeswoman Tammy Bruce said Secretary of State Marco Rubio had spoken ..." are the principal's words.
+        What a spokesperson says of a body ("said the group would ...") stays the spokesperson's."""
+        if statement.cue is None or not (
+            _SPOKESPERSON.search(mention.text) or _SPOKESPERSON_APPOSITION.match(text, mention.end)
+        ):
+            return None
+        sentence = next((s for s in sentences if s.start <= statement.cue[0] < s.end), None)
+        if sentence is None:
+            return None
+        inner = next((m for m in sentence.mentions if _right_after(text, statement.cue, m)), None)
+        if inner is None or inner.kind == "pronoun" or inner.is_organisation or inner.locative:
+            return None
+        if text.startswith(("'s", "\u2019s"), inner.end):
+            return None  # "welcomed Sisi's remarks": an object, not a relayed speaker
+        before = [m for m in named if m.end <= inner.start and m.name]
+        if inner.kind == "named":
+            person = len(inner.name.split()) > 1 or self._fuller_name(inner.name, before) is not None
+            return inner if person and inner.name not in self.places else None
+        return inner if self._description_referent(inner, before) is not None else None
 
     def _with_role(self, attribution: Attribution, named: list[Mention]) -> Attribution:
         """Give a resolved person the title they were introduced with, wherever in the article that was."""
@@ -97,22 +135,34 @@ class SpeakerAttributor:
             gap = text[candidate.end : current.start]
             if not re.fullmatch(r"(?:\s*,\s*|\s*,?\s+and\s+)(?:the\s+)?", gap):
                 break
+            if current is mention and "and" not in gap:
+                break  # a list ends with "and": "General Bernard Janvier, Mladic said" is an aside, not a list
             group.insert(0, candidate)
             current = candidate
         return group
 
     def _resolve(self, text: str, mention: Mention, named: list[Mention], spoken: list[Attribution]) -> Attribution:
         before = [m for m in named if m.end <= mention.start and m.name]
+        body = self._body_of_spokesperson(text, mention, named)
+        if body is not None:
+            return Attribution(body, mention, mention.text)
         if mention.kind == "named" and mention.name:
             words = mention.name.split()
             if len(words) == 1:
-                # A surname alone refers to the fuller name used earlier ("Pompeo" -> "Mike Pompeo").
-                for earlier in reversed(before):
-                    if len(earlier.name.split()) > 1 and earlier.name.split()[-1] == words[0]:
-                        return Attribution(earlier.name, mention, earlier.role)
+                # A surname alone refers to the fuller name used earlier ("Pompeo" -> "Mike Pompeo"), and so does
+                # a name used the local way ("Abiy" -> "Abiy Ahmed", "Wang" -> "Wang Wenbin", "Sisi" -> "al-Sisi").
+                fuller = self._fuller_name(words[0], before)
+                if fuller is not None:
+                    return Attribution(fuller.name, mention, fuller.role)
+            if re.fullmatch(r"(?:Security Council |UN |U\.N\. )?Resolutions?", mention.name):
+                # "Resolution 1701 calls for": numbered resolutions are the Security Council's
+                return Attribution("UN Security Council", mention, mention.role)
             return Attribution(mention.name, mention, mention.role)
         if mention.kind == "pronoun":
-            referent = self._pronoun_referent(mention, before)
+            last = self._last_person_speaker(text, mention, spoken, before)
+            if last is not None:
+                return Attribution(last.speaker, mention, last.role, person=True)
+            referent = self._pronoun_referent(text, mention, before)
             if referent is not None:
                 return Attribution(self._full_name(referent, before), mention, referent.role)
             return Attribution(mention.text, mention)
@@ -127,7 +177,43 @@ class SpeakerAttributor:
                     if earlier.speaker != "unknown" and earlier.mention.kind in ("named", "pronoun"):
                         return Attribution(earlier.speaker, mention, earlier.role)
         bare = re.sub(r"(?i)^(?:the|a|an)\s+", "", mention.text)
+        if re.fullmatch(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)", bare):
+            return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
         return Attribution(bare, mention, bare)
+
+    @staticmethod
+    def _body_of_spokesperson(text: str, mention: Mention, named: list[Mention]) -> str | None:
+        """An unnamed spokesperson speaks for their body: "An LNA spokesman" -> "LNA", "an Israeli military
+        spokesman" -> "Israeli military", "a spokesman for the Kremlin" -> "Kremlin"."""
+        words = mention.text.split()
+        indefinite = re.search(r"(?i)\b(?:a|an|one)\s+$", text[max(0, mention.start - 4) : mention.start])
+        if not words or not re.fullmatch(r"(?i)spokes\w+|adviser|advisor|official|source", words[-1]):
+            return None
+        if not (indefinite or words[0].lower() in ("a", "an", "one")):
+            return None
+        body = " ".join(w for w in words[:-1] if w.lower() not in ("a", "an", "one"))
+        if body and body[0].isupper():
+            return body
+        after = re.match(r"\s+for\s+(?:the\s+)?", text[mention.end : mention.end + 12])
+        if after:
+            start = mention.end + after.end()
+            owner = next((m for m in named if m.start == start), None)
+            if owner is not None:
+                return owner.name
+        return None
+
+    @staticmethod
+    def _fuller_name(word: str, before: list[Mention]) -> Mention | None:
+        def bare(name_word: str) -> str:
+            return re.sub(r"^(?:al|el|ad|as|ash|at|az)-", "", name_word, flags=re.IGNORECASE).casefold()
+
+        people = [m for m in reversed(before) if len(m.name.split()) > 1 and not m.is_organisation]
+        for last_only in (True, False):
+            for earlier in people:
+                parts = earlier.name.split()
+                if bare(word) in [bare(p) for p in (parts[-1:] if last_only else parts)]:
+                    return earlier
+        return None
 
     def _full_name(self, referent: Mention, before: list[Mention]) -> str:
         words = referent.name.split()
@@ -137,12 +223,64 @@ class SpeakerAttributor:
                     return earlier.name
         return referent.name
 
-    def _pronoun_referent(self, pronoun: Mention, before: list[Mention]) -> Mention | None:
+    def _last_person_speaker(
+        self, text: str, pronoun: Mention, spoken: list[Attribution], before: list[Mention]
+    ) -> Attribution | None:
+        """'"...," he said' usually continues the person who spoke last, unless another person was named since
+        (as the subject of a new sentence) -- a plain recency rule picks places and objects ("South Africa")."""
+        word = pronoun.text.lower()
+        if word not in ("he", "she"):
+            return None
+        wanted = "m" if word == "he" else "f"
+        for earlier in reversed(spoken):
+            if earlier.mention is None or earlier.mention.start >= pronoun.start:
+                continue
+            if earlier.speaker == "reporter":
+                asked = self._asked(text, earlier.mention, before)
+                if asked is not None:
+                    return asked  # '"...?" a reporter asked Misri. "...," he said': the answer is Misri's
+                continue
+            if not earlier.person or pronoun.start - earlier.mention.start > 1500:
+                return None
+            if any(
+                earlier.mention.end <= m.start
+                and m.name != earlier.speaker
+                and self._is_person(m, before)
+                and not m.is_organisation
+                and m.name not in self.places
+                and re.search(r"(?:^|[.!?:]['\"\u201d]?\s+|\n)$", text[max(0, m.start - 4) : m.start])
+                for m in before
+            ):
+                return None  # a person named as a sentence's subject since: recency decides
+            gender = earlier.mention.gender if earlier.mention.kind != "pronoun" else earlier.mention.gender
+            named = [m for m in before if m.name == earlier.speaker]
+            gender = next((m.gender for m in named if m.gender), None) or (
+                None if earlier.mention.kind == "pronoun" and earlier.mention.text.lower() == word else gender
+            )
+            if earlier.mention.kind == "pronoun" and earlier.mention.text.lower() in ("he", "she"):
+                gender = "m" if earlier.mention.text.lower() == "he" else "f"
+            return earlier if gender in (None, wanted) else None
+        return None
+
+    def _asked(self, text: str, reporter: Mention, before: list[Mention]) -> Attribution | None:
+        gap = re.match(r"\s+asked\s+", text[reporter.end : reporter.end + 12])
+        if gap is None:
+            return None
+        person = next((m for m in before if m.start == reporter.end + gap.end()), None)
+        if person is None or person.is_organisation:
+            return None
+        fuller = self._fuller_name(person.name, before) if len(person.name.split()) == 1 else None
+        target = fuller or person
+        return Attribution(target.name, person, target.role, person=True)
+
+    def _pronoun_referent(self, text: str, pronoun: Mention, before: list[Mention]) -> Mention | None:
         word = pronoun.text.lower()
         for candidate in reversed(before):
             if word in ("he", "she"):
                 if candidate.is_organisation or not self._is_person(candidate, before):
                     continue
+                if candidate.name in self.places or text.startswith(("'s", "\u2019s"), candidate.end):
+                    continue  # "South Africa's president": neither the state nor an owner is "he"
                 gender = candidate.gender or self._gender_from_earlier(candidate, before)
                 if gender is not None and gender != ("m" if word == "he" else "f"):
                     continue
@@ -187,3 +325,8 @@ class SpeakerAttributor:
             if earlier.name.split()[-1:] == [surname] and earlier.gender:
                 return earlier.gender
         return None
+
+
+def _default_places() -> set[str]:
+    table = ActorTable.load()
+    return {alias for alias, actor in table.aliases() if actor.type == "government"}

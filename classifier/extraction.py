@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 from classifier.mentions import Mention, find_mentions
-from classifier.text import Quote, find_quotes, paragraphs, sentences
+from classifier.text import QUOTE_CHARS, Quote, find_quotes, paragraphs, sentences
 
 # Speech and stance verbs, in the forms wire copy uses. Multi-word cues come first so they win.
 CUE_VERBS = (
-    "was quoted as saying|were quoted as saying|told reporters|told a news conference|told journalists|quoted|"
+    "was quoted as saying|were quoted as saying|(?:was|were) quoted by [\\w .'-]{1,40}? as saying|"
+    "told reporters|told a news conference|told journalists|quoted|"
     "called for|calls for|call for|called on|calls on|call on|appealed for|appealed to|"
     "said|says|say|told|tells|added|adds|stressed|stresses|emphasized|emphasised|emphasizes|emphasises|"
     "urged|urges|urge|demanded|demands|demand|supported|supports|support|backed|backs|warned|warns|"
@@ -57,6 +58,19 @@ _LOCATIVE_PHRASE = re.compile(r"\s(?:in|at|from|near|outside)\s+(?:[A-Z][\w'.-]*
 _FIGURES = re.compile(
     r"\s*(?:[A-Z][\w-]*\s+)?(?:figures|estimates|data|statistics|tallies|tally|counts|numbers|records|reports)\b"
 )
+# "according to a statement from the U.N. humanitarian office OCHA"
+_ACCORDING_GAP = re.compile(
+    r"\s{0,2}(?:(?:a|an|the)\s+(?:joint\s+|written\s+)?(?:statement|communique)\s+(?:from|by|issued\s+by)\s+)?"
+    r"(?:the\s+)?",
+    re.IGNORECASE,
+)
+# "More than 14,000 Palestinians have been killed, according to health authorities": a count, not a statement.
+_CASUALTIES = re.compile(r"\d[\d,.]*\b.*\b(?:killed|dead|died|wounded|injured|displaced|missing)\b", re.IGNORECASE)
+_COORDINATION = re.compile(r"\s*,\s*|\s*,?\s+and\s+(?:the\s+)?")
+# "MOSCOW, March 5 (Reuters) - ", "BAKU/YEREVAN, Sept 20 - ": a dateline opens the first paragraph of wire copy.
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'/ -]+,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?\s*(?:\([^()]{1,40}\)\s*)?[-\u2013\u2014]+\s*"
+)
 # Words allowed between a subject and its cue ("Turkey has also", "The ministry said in a statement").
 FILLER = {
     "has", "have", "had", "also", "again", "repeatedly", "later", "earlier", "separately", "then", "jointly",
@@ -72,7 +86,7 @@ FILLER = {
     # "resolutions adopted in 1993 demand", "Resolution 2254, adopted in 2015, calls for"
     "adopted", "passed", "approved", "issued", "released", "signed", "by", "votes", "vote", "january",
     "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "year", "month", "days", "ago",
+    "december", "year", "month", "days", "ago", "joint", "written",
 }  # fmt: skip
 
 
@@ -101,6 +115,7 @@ class Sentence:
     paragraph: int
     quotes: list[Quote]
     mentions: list[Mention]
+    headline: bool = False
 
 
 class StatementExtractor:
@@ -115,20 +130,27 @@ class StatementExtractor:
 
     def sentences(self, text: str) -> list[Sentence]:
         result = []
-        for number, (p_start, p_end) in enumerate(paragraphs(text)):
+        spans = paragraphs(text)
+        for number, (p_start, p_end) in enumerate(spans):
             quotes = find_quotes(text, p_start, p_end)
             blocked = [(q.inner_start, q.inner_end) for q in quotes]
+            dateline = _DATELINE.match(text, p_start, p_end)
+            if dateline:
+                blocked.append((p_start, dateline.end()))  # "MOSCOW, March 5 (Reuters) -" names no speaker
+            headline = number == 0 and len(spans) > 1 and _is_headline(text[p_start:p_end])
             for s_start, s_end in sentences(text, p_start, p_end, quotes):
                 inside = [q for q in quotes if q.start < s_end and s_start < q.end]
                 mentions = find_mentions(text, s_start, s_end, blocked)
-                result.append(Sentence(s_start, s_end, number, inside, mentions))
+                result.append(Sentence(s_start, s_end, number, inside, mentions, headline))
         return result
 
     def extract(self, text: str, sentences: list[Sentence] | None = None) -> list[RawStatement]:
         """All statements in ``text``, in article order; pass ``sentences`` if you already split the text."""
         found: list[RawStatement] = []
         for sentence in self.sentences(text) if sentences is None else sentences:
-            statements = self._attributed(text, sentence)
+            if sentence.headline:
+                continue  # "Russia vows to scale back near Kyiv": the lede below reports the same statement
+            statements = self._attributed(text, sentence) or self._colon_quote(text, sentence)
             if not statements:
                 follow = self._continued_quote(text, sentence, found)
                 statements = [follow] if follow else []
@@ -141,6 +163,8 @@ class StatementExtractor:
         for cue in _CUE.finditer(text, sentence.start, sentence.end):
             if any(a <= cue.start() < b for a, b in quoted):
                 continue
+            if _not_speech(text, cue):
+                continue
             if cue.group().lower() in ("asked", "asks") and (
                 re.search(r"(?i)\b(?:was|were|been|being|is|are|be)\s+$", text[max(0, cue.start() - 8) : cue.start()])
                 or cue.start() == sentence.start
@@ -150,13 +174,15 @@ class StatementExtractor:
             mention = self._subject(text, sentence, cue.start(), cue.end())
             if mention is not None:
                 pairs.append((mention, (cue.start(), cue.end())))
-        for match in _ACCORDING.finditer(text, sentence.start, sentence.end):
+        for match in _ACCORDING.finditer(text, sentence.start, sentence.end) if not pairs else ():
+            # With a cue of its own, the sentence's "according to X" only sources it.
             after = [
                 m
                 for m in sentence.mentions
-                if m.kind != "pronoun" and re.fullmatch(r"\s{0,2}(?:the\s+)?", text[match.end() : m.start])
+                if m.kind != "pronoun" and _ACCORDING_GAP.fullmatch(text, match.end(), m.start)
             ]
-            if after and not _FIGURES.match(text, match.end()):
+            counted = _CASUALTIES.search(text, sentence.start, match.start())
+            if after and not _FIGURES.match(text, match.end()) and not counted:
                 pairs.append((after[0], (match.start(), match.end())))
         pairs = self._drop_reporters(text, pairs)
         statements, seen = [], set()
@@ -188,7 +214,8 @@ class StatementExtractor:
             gap = _LOCATIVE_PHRASE.sub(" ", text[mention.end : cue_start])
             if _is_filler(gap):
                 return mention
-            if gap.lstrip().startswith(","):
+            if gap.lstrip().startswith(",") or re.match(r"['\u2019]s\s+[\w\s-]{1,40}?,", gap):
+                # "Medinsky, who led the delegation, said"; "Cyril Ramaphosa, South Africa's president, said"
                 return self._around_appositive(text, sentence, mention, before, cue_start)
             break
         after = [m for m in sentence.mentions if m.start >= cue_end]
@@ -196,6 +223,8 @@ class StatementExtractor:
             after
             and re.fullmatch(r"\s{1,3}", text[cue_end : after[0].start])
             and text[cue_start:cue_end].lower() in INVERTIBLE
+            # '"...," said Pompeo' but not "Ruto said Kenya was ready": inversion follows a quote or a comma
+            and re.search(r"[,\"\u201d\u00bb']\s*$", text[sentence.start : cue_start])
         ):
             return after[0]
         lead = text[max(sentence.start, cue_start - 5) : cue_start].lower()
@@ -230,15 +259,41 @@ class StatementExtractor:
 
     def _clause_subject(self, text: str, sentence: Sentence, cue_start: int) -> Mention | None:
         # The first mention of the sentence (after an opening adverbial phrase) that is itself followed by a verb.
+        owner_end = None  # "Iran's foreign ministry spokesman Nasser Kanaani": the owner is not the subject
         for mention in sentence.mentions:
             if mention.start >= cue_start:
                 return None
             if any(q.inner_start <= mention.start < q.inner_end for q in sentence.quotes):
                 continue
             prefix = text[sentence.start : mention.start]
-            if prefix.strip() == "" or prefix.rstrip().endswith(","):
-                return mention
+            opens = prefix.strip() == "" or prefix.rstrip().endswith(",")
+            opens = opens or prefix.strip().lower() == "the"
+            if not opens and owner_end is not None:
+                opens = (
+                    re.fullmatch(r"['\u2019]s\s+(?:[a-z][\w-]*\s+){0,3}", text[owner_end : mention.start]) is not None
+                )
+            if opens and text.startswith(("'s ", "\u2019s "), mention.end):
+                owner_end = mention.end
+                continue
+            if opens:
+                return self._last_conjunct(text, sentence, mention, cue_start)
         return None
+
+    @staticmethod
+    def _last_conjunct(text: str, sentence: Sentence, mention: Mention, limit: int) -> Mention:
+        """The last name of a coordination that starts at ``mention`` ("France, Britain and Spain"): the
+        attributor walks back from it, so the clause is one statement per conjunct, not two."""
+        last = mention
+        for following in sentence.mentions:
+            if following.start < last.end or following.end > limit or following.kind != "named":
+                continue
+            gap = _COORDINATION.fullmatch(text, last.end, following.start)
+            if not gap:
+                break
+            last = following
+            if "and" in gap.group():
+                return last  # a list ends at its "and"; commas alone are asides ("Janvier, Mladic said")
+        return mention
 
     def _drop_reporters(self, text: str, pairs: list[tuple[Mention, tuple[int, int]]]):
         """Keep the speaker whose words are reported, not the one reporting them.
@@ -253,6 +308,12 @@ class StatementExtractor:
             for pair in pairs
             if not any(self._same_speaker_pronoun(text, outer, pair[0]) for outer in pairs if outer is not pair)
         ]
+        # "Saakashvili accused Russia ..., and he insisted": a later pronoun subject repeats the sentence's speaker.
+        pairs = [
+            pair
+            for pair in pairs
+            if not any(self._repeats(outer[0], pair[0]) for outer in pairs if outer[0].start < pair[0].start)
+        ]
         kept = []
         for i, (mention, cue) in enumerate(pairs):
             verb = text[cue[0] : cue[1]].lower()
@@ -266,7 +327,27 @@ class StatementExtractor:
             if embeds or (sources and all(other[1][1] <= mention.start for other in others)):
                 continue
             kept.append((mention, cue))
-        return kept
+        # "Omar said the movement had no choice as long as Morocco denied ...": a subject inside an earlier cue's
+        # complement is part of what is reported, unless a comma sets it off (", but Kyiv said", ", a charge X denies").
+        return [
+            (mention, cue)
+            for mention, cue in kept
+            if not any(
+                other[1][1] <= mention.start
+                and "," not in text[other[1][1] : mention.start]
+                and other[0].start < other[1][0]
+                for other in kept
+            )
+        ]
+
+    @staticmethod
+    def _repeats(earlier: Mention, pronoun: Mention) -> bool:
+        if pronoun.kind != "pronoun" or earlier.kind == "pronoun":
+            return False
+        if pronoun.text.lower() in ("it", "they"):
+            return True
+        wanted = "m" if pronoun.text.lower() == "he" else "f"
+        return earlier.kind == "named" and not earlier.is_organisation and earlier.gender in (None, wanted)
 
     @staticmethod
     def _same_speaker_pronoun(text: str, outer: tuple[Mention, tuple[int, int]], inner: Mention) -> bool:
@@ -277,6 +358,35 @@ class StatementExtractor:
             return speaker.kind != "pronoun" or speaker.text.lower() == word
         wanted = "m" if word == "he" else "f"
         return speaker.gender in (None, wanted) and not speaker.is_organisation
+
+    def _colon_quote(self, text: str, sentence: Sentence) -> list[RawStatement]:
+        """'Foreign Minister Nasser Bourita summed up Rabat's view: "..."': a clause about its subject, a colon, then
+        a quotation to the end of the sentence is the subject speaking, whatever the verb."""
+        quote = next((q for q in sentence.quotes if q.start >= sentence.start), None)
+        if quote is None or quote.words(text) < self.min_quote_words:
+            return []
+        lead = text[sentence.start : quote.start].rstrip()
+        tail = text[quote.end : sentence.end].strip()
+        if not lead.endswith(":") or len(lead.split()) > 25 or any(c in lead for c in QUOTE_CHARS):
+            return []
+        if len(tail.split()) > 3:
+            return []
+        colon = sentence.start + len(lead) - 1
+        subject = self._clause_subject(text, sentence, colon)
+        if subject is None or subject.locative:
+            return []
+        return [
+            RawStatement(
+                sentence.start,
+                sentence.end,
+                "direct",
+                subject,
+                (colon, colon + 1),
+                sentence.quotes,
+                sentence.paragraph,
+                polarity(text[sentence.start : sentence.end]),
+            )
+        ]
 
     def _kind(self, text: str, sentence: Sentence, mention: Mention, cue: tuple[int, int]) -> str:
         quotes = [q for q in sentence.quotes if self._speech_quote(text, sentence, q)]
@@ -324,8 +434,41 @@ class StatementExtractor:
 
 
 def _right_after(text: str, cue: tuple[int, int], mention: Mention) -> bool:
-    """``mention`` opens the clause the cue introduces ("said (that) Pompeo ...")."""
-    return mention.start >= cue[1] and re.fullmatch(r"(?i)\s*(?:that\s+)?", text[cue[1] : mention.start]) is not None
+    """``mention`` opens the clause the cue introduces ("said (that) Pompeo ...", "said on Thursday they ...")."""
+    if mention.start < cue[1]:
+        return False
+    gap = re.sub(r"(?i)\s*\bthat\s*$", " ", text[cue[1] : mention.start])
+    words = gap.lower().split()
+    return re.fullmatch(r"[\w\s'-]*", gap) is not None and len(words) <= 5 and all(w in FILLER for w in words)
+
+
+def _not_speech(text: str, cue: re.Match) -> bool:
+    """A cue word used as something other than the subject speaking: passive ("if Turkish Cypriots were
+    threatened", "forces accused of killing"), a noun ("Shan and Rakhine states"), or a diplomatic act
+    ("recalled its ambassadors", "declared independence")."""
+    word = cue.group().lower()
+    before = text[max(0, cue.start() - 20) : cue.start()]
+    after = text[cue.end() : cue.end() + 60]
+    if " " not in word and re.search(r"(?i)\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", before):
+        return word not in ("asked", "asks")  # "was asked" is handled with questions
+    if re.match(r"\s+(?:of|by)\b", after) and word.endswith("ed"):
+        return True
+    if word in ("states", "state"):
+        return not re.match(r"(?:,\s*|\s+)that\b", after)
+    if word in ("recalled", "recalls"):
+        return re.match(r"\s+(?:\S+\s+){0,3}?(?:ambassador|envoy|diplomat|embassy|staff|troops)", after) is not None
+    if word in ("declared", "declares"):
+        return (
+            re.match(r"\s+(?:(?:a|an|the)\s+)?(?:independence|state of|emergency|martial law|war\b)", after) is not None
+        )
+    return False
+
+
+def _is_headline(paragraph: str) -> bool:
+    # A first line of a few words with no closing punctuation ("Russia vows to scale back near Kyiv")
+    return (
+        "\n" not in paragraph and len(paragraph.split()) <= 20 and paragraph.rstrip()[-1:] not in ".!?\"'\u201d\u00bb"
+    )
 
 
 def polarity(statement: str) -> str:

@@ -47,6 +47,13 @@ ORG_WORDS = {
     "brigades", "house", "kremlin", "coalition", "federation", "commission", "cross", "crescent", "watch",
     "international", "bank", "fund", "programme", "program", "secretariat", "authority", "administration",
     "officials", "resolutions", "resolution", "spokespeople", "delegation", "authorities", "ecowas", "igad",
+    "military", "junta", "presidency", "cabinet", "embassy", "forum",
+}  # fmt: skip
+# Common nouns that open an "X and Y <Body>" name; a state or person before "and" starts a list instead.
+NAME_NOUNS = {
+    "peace", "security", "justice", "development", "cooperation", "co-operation", "reconciliation", "truth",
+    "relief", "works", "trade", "human", "hostages", "families", "research", "reform", "defence", "defense",
+    "science", "culture", "health", "democracy", "freedom", "liberation", "unity", "progress", "stability",
 }  # fmt: skip
 FEMALE = {"spokeswoman", "mrs", "ms", "queen", "madam", "chairwoman", "congresswoman"}
 MALE = {"spokesman", "mr", "king", "emir", "prince", "sheikh", "chairman", "congressman", "pope", "cardinal"}
@@ -60,10 +67,10 @@ DESCRIPTION_HEADS = (
     "lawmaker|congressman|congresswoman|nominee|candidate|commission|campaign|source|official|spokesman|governor|"
     "mayor|economist|analyst|expert|professor|researcher|lawyer|attorney|judge|court|company|newspaper|network|"
     "agency|activist|organizer|organiser|strategist|adviser|advisor|aide|chairman|chairwoman|chair|director|"
-    "president-elect|prosecutor|ambassador|envoy|panel|party|coalition|group"
+    "president-elect|prosecutor|ambassador|envoy|panel|party|coalition|group|secretary-general"
 )
 _DESCRIPTION = re.compile(
-    r"\b(?:the|a|an|one)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b", re.IGNORECASE
+    r"\b(?:the|a|an|one)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b(?!-)", re.IGNORECASE
 )
 # Unnamed groups of people who speak in wire copy ("Residents in Khan Younis said", "diplomats said").
 GROUP_NOUNS = (
@@ -79,6 +86,20 @@ _GROUP = re.compile(
 _LOCATIVE = re.compile(r"\b(?:in|at|from|near|outside|across|throughout|into|to|toward|towards)\s+$", re.IGNORECASE)
 # Arabic and other name particles written in lower case: "al-Ansari", "el-Sisi", "bin Zayed".
 _PARTICLE_NAME = re.compile(r"(?:al|el|ad|as|ash|at|az|ibn|abu)-[A-Z\u00c0-\u024f]")
+# The body a state owns, after its name or demonym ("Rwanda's foreign ministry", "Syrian foreign ministry").
+BODY_HEADS = (
+    "ministry|government|military|army|authorities|armed forces|presidency|cabinet|foreign office|embassy|"
+    "defence ministry|defense ministry|interior ministry|junta|security forces|office|agency"
+)
+_BODY = re.compile(
+    r"\.?(?:['\u2019]s)?\s+(?:(?:(?!(?:said|says|say|told|the|a|an|and|or|of|to|has|have|had|was|were|is|are|will|"
+    r"would)\b)[a-z][\w-]*|Foreign|Defen[cs]e|Interior|Information)\s+){0,2}?(?:"
+    + BODY_HEADS
+    + r"|Ministry|Government|Army|Armed Forces|Presidency|Cabinet)\b(?:\s+(?:authorities|government|forces|junta)\b)?"
+)
+_DEMONYM = re.compile(r"(?:an|ese|ish|i|ch|ic|U\.?S|U\.?N|UK|EU)$")
+# "Iran's foreign ministry spokesman Nasser Kanaani": the body is the person's title, not the speaker.
+_ROLE_AFTER = re.compile(r"\s+(?:spokes\w+|official|officials|minister|adviser|advisor|envoy|source|sources|chief)\b")
 _PRONOUN = re.compile(r"\b(?:he|she|they|it)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f'’.-]*[\w\u00c0-\u024f.]|[A-Za-z\u00c0-\u024f]")
 
@@ -153,7 +174,7 @@ def find_mentions(text: str, start: int, end: int, blocked: list[tuple[int, int]
 
     Spans inside ``blocked`` (quoted words) are skipped: "we" in a quotation is not the attribution.
     """
-    mentions = _named(text, start, end)
+    mentions = _with_bodies(text, _named(text, start, end), end)
     taken = [(m.start, m.end) for m in mentions]
     for match in _DESCRIPTION.finditer(text, start, end):
         if not any(a < match.end() and match.start() < b for a, b in taken):
@@ -169,6 +190,25 @@ def find_mentions(text: str, start: int, end: int, blocked: list[tuple[int, int]
     for mention in kept:
         mention.locative = _LOCATIVE.search(text, max(0, mention.start - 12), mention.start) is not None
     return sorted(kept, key=lambda m: m.start)
+
+
+def _with_bodies(text: str, mentions: list[Mention], end: int) -> list[Mention]:
+    """Join a state to the body it owns: "Saudi Arabia's foreign ministry", "The Syrian foreign ministry",
+    "Mali's military authorities" are one speaker, an organisation, not the state alone."""
+    result: list[Mention] = []
+    skip_until = -1
+    for mention in mentions:
+        if mention.start < skip_until:
+            continue
+        match = _BODY.match(text, mention.end, end) if mention.kind == "named" and not mention.role else None
+        owner = match is not None and (match.group().lstrip(".")[:1] in "'\u2019" or _DEMONYM.search(mention.text))
+        if match and owner and not _ROLE_AFTER.match(text, match.end(), end):
+            surface = text[mention.start : match.end()]
+            result.append(Mention(mention.start, match.end(), surface, "named", name=surface))
+            skip_until = match.end()
+            continue
+        result.append(mention)
+    return result
 
 
 def _named(text: str, start: int, end: int) -> list[Mention]:
@@ -189,7 +229,7 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
             mentions.append(Mention(span_start, span_end, surface, kind, name=name, role=role))
         run.clear()
 
-    for a, b, word in tokens:
+    for i, (a, b, word) in enumerate(tokens):
         gap = text[run[-1][1] : a] if run else " "
         contiguous = run and gap.strip() in ("", "-")
         lowered = word.lower()
@@ -198,6 +238,9 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
             word, b = word[:-2], b - 2
         capital = (word[:1].isupper() and lowered not in STOP_CAPITALS) or bool(_PARTICLE_NAME.match(word))
         joins = capital or (run and lowered in ROLE_WORDS) or (run and lowered in CONNECTORS)
+        if lowered == "and" and run and run[-1][2].lower() in NAME_NOUNS and i + 1 < len(tokens):
+            # "Peace and Security Council", "Hostages and Missing Families Forum": one name, not two speakers
+            joins = tokens[i + 1][2][:1].isupper()
         if run and not contiguous:
             close()
         if joins and not (not run and lowered in CONNECTORS):

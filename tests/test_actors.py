@@ -50,3 +50,12 @@ def test_user_tables_are_checked_with_file_and_line(tmp_path):
         "id\ttype\tcountry\torg\taliases\nMars Republic\tgovernment\tMRS\t\tMars|Red Planet\n", encoding="utf-8"
     )
     assert ActorTable.load(path).resolve("Red Planet").id == "Mars Republic"
+
+
+def test_dotted_acronyms_and_owned_bodies_resolve():
+    table = ActorTable.load()
+    assert table.resolve("U.N. Security Council").id == "UN Security Council"
+    assert table.resolve("U.S").country == "USA"
+    # a body with no row of its own speaks for its state; a person's title does not make them the state
+    assert table.resolve("Mali's military authorities").id == "Mali"
+    assert table.resolve("Azawad Liberation Front").type == "armed_group"

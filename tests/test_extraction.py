@@ -177,3 +177,104 @@ def test_reporters_questions_are_their_statements_and_flagged(finder):
     # being asked is not asking
     asked = finder("Pompeo was asked whether Washington would mediate and said no.")
     assert [(s["speaker"], s["cue"]) for s in asked] == [("Pompeo", "said")]
+
+
+def test_headline_and_dateline_are_not_speakers(finder):
+    text = (
+        "Russia vows to scale back near Kyiv\n\n"
+        "MOSCOW, March 5 (Reuters) - Russian President Vladimir Putin and Turkish President Tayyip Erdogan said on "
+        "Thursday they had agreed a ceasefire in Idlib."
+    )
+    found = finder(text)
+    assert speakers(found) == ["Vladimir Putin", "Tayyip Erdogan"]
+    # a single line with no full stop is an article, not a headline
+    assert speakers(finder("Russia called for a ceasefire")) == ["Russia"]
+
+
+def test_colon_introduces_the_subjects_quote(finder):
+    text = "Foreign Minister Nasser Bourita summed up Rabat's view: \u201cThis conflict has lasted fifty years.\u201d"
+    found = finder(text)
+    assert speakers(found) == ["Nasser Bourita"]
+    assert found[0]["kind"] == "direct"
+
+
+def test_one_statement_per_speaker_for_coordinated_verbs_and_repeated_pronouns(finder):
+    found = finder("France and Germany condemned the use of force and urged Baku to guarantee their rights.")
+    assert speakers(found) == ["France", "Germany"]
+    found = finder(
+        "Georgian President Mikheil Saakashvili accused Russia of breaking the ceasefire, and he insisted that "
+        "every soldier leave."
+    )
+    assert speakers(found) == ["Mikheil Saakashvili"]
+    found = finder("In a letter to French General Bernard Janvier, Mladic said his troops would move their guns.")
+    assert speakers(found) == ["Mladic"]
+
+
+def test_cue_words_that_are_not_speech(finder):
+    assert finder("Mali, Burkina Faso and Niger recalled their ambassadors from Algeria on Sunday.") == []
+    assert finder("Kosovo declared independence from Serbia in 2008.") == []
+    assert finder("Government forces have bombed areas of Upper Nile and Jonglei states.") == []
+    found = finder("Omar said the movement would fight for as long as Morocco denied Sahrawis a vote.")
+    assert speakers(found) == ["Omar"]
+    # inversion follows a quote or a comma: "said Kenya was ready" is Ruto's statement, not Kenya's
+    found = finder("Kenyan President William Ruto said Kenya was ready to host a new round.")
+    assert speakers(found) == ["William Ruto"]
+
+
+def test_according_to_sources_counts_and_sentences_with_a_cue(finder):
+    assert finder("More than 3,800 people have been killed in Lebanon, according to the health ministry.") == []
+    found = finder("Mladic said his troops would pull back, according to U.N. officials.")
+    assert speakers(found) == ["Mladic"]
+    found = finder("Both sides must open the crossings, according to a statement from the U.N. humanitarian office.")
+    assert [s["actor"]["id"] for s in found] == ["OCHA"]
+
+
+def test_organisation_names_with_and_and_bodies_of_states(finder):
+    found = finder("The African Union's Peace and Security Council called for an immediate de-escalation.")
+    assert speakers(found) == ["Peace and Security Council"]
+    assert found[0]["actor"]["id"] == "AU Peace and Security Council"
+    found = finder("Russia and France called for calm.")
+    assert speakers(found) == ["Russia", "France"]
+    found = finder("Saudi Arabia's foreign ministry urged all parties to avoid escalation.")
+    assert found[0]["actor"]["id"] == "Ministry of Foreign Affairs of Saudi Arabia"
+    found = finder("Mali's military authorities vowed to break the blockade.")
+    assert speakers(found) == ["Mali's military authorities"]
+    assert found[0]["actor"]["id"] == "Mali"  # no row of its own: the state it belongs to
+    found = finder("The Syrian foreign ministry said Damascus would respect the truce.")
+    assert found[0]["actor"]["id"] == "Ministry of Foreign Affairs of Syria"
+
+
+def test_spokespeople(finder):
+    # an unnamed spokesperson speaks for the body
+    found = finder("An LNA spokesman said the army was ready to defend Sirte.")
+    assert found[0]["actor"]["id"] == "Libyan National Army"
+    found = finder("An Israeli military spokesman said troops would not pull back.")
+    assert found[0]["actor"]["id"] == "Israel Defense Forces"
+    # a named spokesperson relaying a person: the principal's statement
+    found = finder(
+        "Stephane Dujarric, spokesman for UN Secretary-General Antonio Guterres, said Guterres hoped the agreement "
+        "would hold."
+    )
+    assert speakers(found) == ["Antonio Guterres"]
+    # ... but what a spokesperson says of a body stays theirs
+    found = finder("M23 spokesman Lawrence Kanyuka said the group had not been invited to Luanda.")
+    assert speakers(found) == ["Lawrence Kanyuka"]
+
+
+def test_names_used_the_local_way_and_numbered_resolutions(finder):
+    text = (
+        "Ethiopian Prime Minister Abiy Ahmed met the envoys. Abiy said the government was committed to the deal. "
+        "Egyptian President Abdel Fattah al-Sisi spoke later. Sisi said Egypt would act. "
+        "Resolution 1701 calls for a full cessation of hostilities."
+    )
+    assert speakers(finder(text)) == ["Abiy Ahmed", "Abdel Fattah al-Sisi", "UN Security Council"]
+
+
+def test_pronoun_continues_the_last_person_speaking_or_the_one_asked(finder):
+    text = (
+        "African Union chairman Cyril Ramaphosa, South Africa's president, said talks must begin.\n\n"
+        '"Africa must help Ethiopians find their own way," he said.\n\n'
+        '"Will the mission verify a ceasefire?" a journalist asked Carlos Ruiz Massieu after the vote.\n\n'
+        "He said it would do so only if both parties requested it."
+    )
+    assert speakers(finder(text)) == ["Cyril Ramaphosa", "Cyril Ramaphosa", "reporter", "Carlos Ruiz Massieu"]
