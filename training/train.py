@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -71,7 +72,11 @@ def build_dataset(model: StanceModel, examples: list[Example]) -> Dataset:
 
 
 class BestOnDev(TrainerCallback):
-    """After each epoch, score dev with thresholds tuned on it; keep the weights of the best epoch in memory."""
+    """After each epoch, score dev with thresholds tuned on it; keep the weights of the best epoch in memory.
+
+    ``model`` is the plain model, never the trainer's DDP wrapper: scoring through the wrapper would start a
+    collective (the buffer broadcast) that ranks without this callback never join.
+    """
 
     def __init__(self, model: StanceModel, dev: list[Example]) -> None:
         self.model, self.dev = model, dev
@@ -91,10 +96,24 @@ class BestOnDev(TrainerCallback):
         return control
 
 
+def ddp_backend() -> str | None:
+    """``gloo`` when launched as several CPU processes (nccl needs GPUs), else None: the Trainer's own choice.
+
+    A single process must get None: given any backend, accelerate expects a process group and fails without one.
+    torchrun and accelerate launch both set ``WORLD_SIZE``.
+    """
+    launched = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    return "gloo" if launched and not torch.cuda.is_available() else None
+
+
 def train(config: Config, output_dir: str | Path) -> dict:
     """Train, tune thresholds on dev, evaluate on test and save everything into ``output_dir``.
 
     Returns the metrics that are also written to ``output_dir/metrics.json``.
+
+    The same call runs one process per device under ``torchrun`` or ``accelerate launch`` (docs/scaling.md):
+    DDP keeps every rank's weights equal, and only rank 0 scores dev, tunes thresholds, evaluates and writes
+    ``output_dir``. The other ranks write nothing and return only ``train_examples`` and ``train_seconds``.
 
     >>> from training.config import load_config
     >>> train(load_config("configs/default.yaml"), "models/default")  # doctest: +SKIP
@@ -154,10 +173,19 @@ def train(config: Config, output_dir: str | Path) -> dict:
             report_to="none",
             remove_unused_columns=False,
             use_cpu=not torch.cuda.is_available(),
+            ddp_backend=ddp_backend(),
+            # Mean pooling leaves the encoder's pooler without gradients; DDP must expect that.
+            ddp_find_unused_parameters=True,
             disable_tqdm=True,
             train_sampling_strategy="group_by_length" if options.group_by_length else "random",
         )
-        best = BestOnDev(model, dev_examples) if options.select_best_epoch else None
+        rank, world_size = arguments.process_index, arguments.world_size
+        main_process = rank == 0
+        backend = f" ({torch.distributed.get_backend()})" if world_size > 1 else ""
+        logger.info("rank %d of %d%s: training on %s", rank, world_size, backend, arguments.device)
+        # The ranks' weights are equal, so dev is scored once, by the rank that saves; the others wait for it at
+        # their next collective (the end-of-epoch loss gather or the next gradient all-reduce).
+        best = BestOnDev(model, dev_examples) if options.select_best_epoch and main_process else None
         trainer = JointTrainer(
             model=model,
             args=arguments,
@@ -170,10 +198,13 @@ def train(config: Config, output_dir: str | Path) -> dict:
         )
         # 6. Train, then go back to the epoch that did best on dev.
         trainer.train()
+    train_seconds = time.perf_counter() - started
+    logger.info("rank %d of %d: training finished (%.1fs)", rank, world_size, train_seconds)
+    if not main_process:
+        return {"train_examples": len(train_examples), "train_seconds": round(train_seconds, 1)}
     if best is not None and best.best_state is not None:
         model.load_state_dict(best.best_state)
     model.eval()
-    train_seconds = time.perf_counter() - started
 
     # 7. Thresholds tuned per stance label on dev.
     if options.tune_thresholds:
