@@ -240,7 +240,7 @@ def run_score(args: argparse.Namespace) -> int:
         from classifier.ray_engine import score_with_ray
 
         summary = score_with_ray(args.model, args.inputs, args.output, fmt, args.backend, args.workers,
-                                 args.id_field, args.text_field, args.batch_size)  # fmt: skip
+                                 args.id_field, args.text_field, args.batch_size, args.articles_per_batch)  # fmt: skip
         print(f"diplostance score: {summary}", file=sys.stderr)
         return 0
     from classifier.batch import ErrorLog, score_stream

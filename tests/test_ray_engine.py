@@ -1,0 +1,51 @@
+"""``score --engine ray`` on a local 2-CPU Ray instance gives exactly what the local engine gives."""
+
+import json
+
+import pytest
+
+from classifier.cli import main
+
+from .conftest import write_jsonl
+from .test_cli import ARTICLE
+
+ray = pytest.importorskip("ray")
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=200 * 1024**2)
+    yield
+    ray.shutdown()
+
+
+def rows_by_id(table) -> list[dict]:
+    return sorted(table.to_pylist(), key=lambda row: row["statement_id"])
+
+
+def test_ray_engine_output_equals_the_local_engine(local_ray, model_dir, tmp_path):
+    records = [{"id": f"wire-{i}", "text": ARTICLE.replace("Russia", ["Russia", "China", "Egypt"][i % 3])}
+               for i in range(9)]  # fmt: skip
+    records.append({"id": "no-statements", "text": "Fighting began on Sept. 27."})
+    batch = write_jsonl(tmp_path / "batch.jsonl", records)
+    local, on_ray = tmp_path / "local.parquet", tmp_path / "ray-out"
+    assert main(["score", "--model", str(model_dir), str(batch), "--output", str(local)]) == 0
+    command = ["score", "--engine", "ray", "--model", str(model_dir), str(batch), "--output", str(on_ray)]
+    assert main([*command, "--format", "parquet", "--articles-per-batch", "3"]) == 0
+    expected, got = rows_by_id(pq.read_table(local)), rows_by_id(pq.read_table(on_ray))
+    assert len(expected) == 9 * 4
+    assert got == expected
+
+
+def test_ray_engine_writes_jsonl_and_rejects_inputs_it_cannot_read(local_ray, model_dir, tmp_path, capsys):
+    batch = write_jsonl(tmp_path / "batch.jsonl", [{"id": "a", "text": ARTICLE}])
+    out = tmp_path / "ray-jsonl"
+    assert main(["score", "--engine", "ray", "--model", str(model_dir), str(batch), "--output", str(out),
+                 "--format", "jsonl"]) == 0  # fmt: skip
+    lines = [json.loads(line) for path in sorted(out.iterdir()) for line in path.read_text().splitlines()]
+    assert [row["statement_id"] for row in lines] == ["a-1", "a-2", "a-3", "a-4"]
+    text = tmp_path / "story.txt"
+    text.write_text(ARTICLE)
+    assert main(["score", "--engine", "ray", "--model", str(model_dir), str(text), "--output", str(out)]) == 2
+    assert "the ray engine reads .jsonl, .jsonl.gz and .parquet" in capsys.readouterr().err
