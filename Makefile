@@ -6,7 +6,7 @@ CONFIG ?= configs/default.yaml
 ARTICLE ?= examples/articles/ceasefire_talks.txt
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install demo train test test-fast lint evaluate baselines check-data eval-extraction results clean
+.PHONY: install demo train test test-fast lint evaluate baselines check-data eval-extraction results bench clean
 
 install: $(VENV)/.installed
 
@@ -41,6 +41,10 @@ eval-extraction: install
 results: install
 	$(PY) -m training.results --config $(CONFIG) --seeds 42 43 44 --output docs/results.md
 
+# Throughput of predict and score against this machine's FLOP bound, the plain loop and ONNX (several minutes).
+bench: install $(MODEL)/diplostance.json
+	$(PY) benchmarks/throughput.py --model $(MODEL) --output runs/bench.json
+
 test: install
 	$(PY) -m pytest -q
 
@@ -48,8 +52,8 @@ test-fast: install
 	$(PY) -m pytest -q -m "not slow"
 
 lint: install
-	$(VENV)/bin/ruff check classifier training tests
-	$(VENV)/bin/ruff format --check classifier training tests
+	$(VENV)/bin/ruff check classifier training tests benchmarks
+	$(VENV)/bin/ruff format --check classifier training tests benchmarks
 	$(VENV)/bin/hadolint Dockerfile
 
 clean:

@@ -103,3 +103,18 @@ def test_long_statements_are_read_in_windows_not_cut_off(model_dir):
     piece_stance, piece_sentiment = model.predict_proba(pieces, ["Russia"] * len(pieces))
     np.testing.assert_allclose(stance[0], piece_stance.max(axis=0), atol=1e-6)
     np.testing.assert_allclose(sentiment[0], piece_sentiment.mean(axis=0), atol=1e-6)
+
+
+def test_length_buckets_return_results_in_input_order(model_dir):
+    model = StanceModel.from_pretrained(model_dir)
+    texts = [
+        "Short.",
+        "A much longer statement about the ceasefire talks in Geneva and what they achieved.",
+        "Mid one.",
+    ]
+    texts += [" ".join(["word"] * n) for n in (3, 40, 7, 90, 1)]
+    speakers = ["Russia", None, "the envoy", "UN", "Turkey", None, "France", "Iran"]
+    together = model.predict_proba(texts, speakers, batch_size=3)
+    alone = [model.predict_proba([text], [speaker]) for text, speaker in zip(texts, speakers)]
+    np.testing.assert_allclose(together[0], np.concatenate([a[0] for a in alone]), atol=1e-5)
+    np.testing.assert_allclose(together[1], np.concatenate([a[1] for a in alone]), atol=1e-5)

@@ -1,0 +1,246 @@
+"""Throughput of ``predict`` and ``score`` on this machine, against its FLOP bound and a plain Hugging Face loop.
+
+Run with ``make bench`` (or ``python benchmarks/throughput.py --model models/default``). Everything is measured
+in one process on the same inputs and printed as a table; ``--output`` also writes the figures as JSON.
+
+Inputs are the corpus's own statements (``data/*.jsonl``, in file order: a realistic mix of lengths) and
+articles built from the annotated articles in ``data/articles`` (whole paragraphs, joined until an article
+reaches the target word count).
+
+- FLOP bound: the best fp32 matmul rate measured here, on the shape of the encoder's feed-forward layer,
+  divided by the encoder's FLOPs per statement at the measured token lengths (projections, feed-forward and
+  attention of every layer). No implementation of this model can beat it on this machine.
+- Plain loop: the usual per-batch loop (tokenizer with padding and truncation, model forward) at arrival order.
+- ONNX: ``model.onnx`` and ``model.int8.onnx`` exported into a scratch copy of the model, with the stance
+  macro-F1 of each backend on ``data/test.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from classifier.modeling import StanceModel
+from classifier.pipeline import ArticleScorer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def load_statements(limit: int) -> tuple[list[str], list[str]]:
+    rows = []
+    for split in ("test", "dev", "train"):
+        with (ROOT / "data" / f"{split}.jsonl").open(encoding="utf-8") as handle:
+            rows += [json.loads(line) for line in handle if line.strip()]
+    rows = rows[:limit]
+    return [row["text"] for row in rows], [row["speaker"] for row in rows]
+
+
+def build_articles(count: int, words: int) -> list[tuple[str, str]]:
+    """``count`` articles of at least ``words`` words, from whole paragraphs of the annotated articles."""
+    sources = sorted((ROOT / "data" / "articles").glob("*.txt"))
+    paragraphs = [[p for p in s.read_text(encoding="utf-8").split("\n\n") if p.strip()] for s in sources]
+    articles = []
+    for index in range(count):
+        chosen, total, source = [], 0, index
+        while total < words:
+            for paragraph in paragraphs[source % len(paragraphs)]:
+                chosen.append(paragraph)
+                total += len(paragraph.split())
+                if total >= words:
+                    break
+            source += 1
+        articles.append((f"bench-{index}", "\n\n".join(chosen)))
+    return articles
+
+
+def matmul_flops(hidden: int, ffn: int, rows: int = 2048, repeats: int = 20) -> float:
+    """Best measured fp32 FLOP/s for a (rows x hidden) @ (hidden x ffn) matmul, the encoder's largest shape."""
+    a, b = torch.randn(rows, hidden), torch.randn(hidden, ffn)
+    for _ in range(3):
+        torch.mm(a, b)
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(10):
+            torch.mm(a, b)
+        best = min(best, (time.perf_counter() - started) / 10)
+    return 2 * rows * hidden * ffn / best
+
+
+def encoder_flops(tokens: int, config) -> float:
+    """Forward FLOPs of a BERT encoder for one sequence of ``tokens`` tokens (multiply-add = 2 FLOPs)."""
+    h, f, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
+    projections = 2 * tokens * 4 * h * h  # query, key, value, output
+    feed_forward = 2 * tokens * 2 * h * f
+    attention = 2 * 2 * tokens * tokens * h  # scores and weighted sum
+    return layers * (projections + feed_forward + attention)
+
+
+def timed(function, repeats: int = 3) -> float:
+    """Median wall time of ``repeats`` calls, after one warm-up call."""
+    function()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def plain_loop(model: StanceModel, texts: list[str], speakers: list[str], batch_size: int) -> None:
+    """The reference: batches in arrival order, padded to the longest in each, as most scripts do it."""
+    with torch.inference_mode():
+        for start in range(0, len(texts), batch_size):
+            batch = model.tokenizer(
+                speakers[start : start + batch_size],
+                texts[start : start + batch_size],
+                padding=True,
+                truncation=True,
+                max_length=model.max_length,
+                return_tensors="pt",
+            )
+            output = model(**batch)
+            torch.sigmoid(output["stance_logits"]).numpy()
+            torch.softmax(output["sentiment_logits"], dim=-1).numpy()
+
+
+def stance_macro_f1(model, path: Path) -> float:
+    from sklearn.metrics import f1_score
+
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    predictions = model.predict([r["text"] for r in rows], [r["speaker"] for r in rows])
+    gold = np.array([[label in r["stances"] for label in model.stance_labels] for r in rows], dtype=int)
+    predicted = np.array([[label in p.stances for label in model.stance_labels] for p in predictions], dtype=int)
+    return float(f1_score(gold, predicted, average="macro", zero_division=0))
+
+
+def score_rate(scorer: ArticleScorer, articles: list[tuple[str, str]], per_batch: int = 64) -> tuple[float, int]:
+    """Articles/s through ``score_many`` in batches of ``per_batch`` articles, as ``diplostance score`` runs."""
+
+    def run():
+        return sum(len(scorer.score_many(articles[i : i + per_batch])) for i in range(0, len(articles), per_batch))
+
+    statements = run()
+    return len(articles) / timed(run, repeats=1), statements
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default="models/default", help="trained model directory")
+    parser.add_argument("--statements", type=int, default=1024, help="statements for predict (default: 1024)")
+    parser.add_argument("--articles", type=int, default=128, help="articles for score (default: 128)")
+    parser.add_argument("--words", type=int, default=700, help="words per article (default: 700)")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[250, 700, 2000], help="article lengths to compare")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--no-onnx", action="store_true", help="skip the ONNX Runtime backend")
+    parser.add_argument("--output", help="also write the figures here as JSON")
+    args = parser.parse_args(argv)
+
+    figures: dict = {"machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads()}}
+    model = StanceModel.from_pretrained(args.model)
+    texts, speakers = load_statements(args.statements)
+    lengths = [len(ids) for ids in model.encode(texts, speakers, padding=False)["input_ids"]]
+    figures["statements"] = {"n": len(texts), "mean_tokens": round(float(np.mean(lengths)), 1),
+                             "max_tokens": int(max(lengths))}  # fmt: skip
+
+    # 1. The bound: measured matmul rate over the model's FLOPs at these token lengths.
+    config = model.encoder.config
+    flops_per_second = matmul_flops(config.hidden_size, config.intermediate_size)
+    total_flops = sum(encoder_flops(n, config) for n in lengths)
+    bound = len(texts) / (total_flops / flops_per_second)
+    figures["flop_bound"] = {"matmul_gflops": round(flops_per_second / 1e9, 1),
+                             "gflop_per_statement": round(total_flops / len(texts) / 1e9, 3),
+                             "statements_per_s": round(bound, 1)}  # fmt: skip
+
+    # 2. predict (length-bucketed) against the plain loop, same statements, same batch size.
+    predict_rate = len(texts) / timed(lambda: model.predict(texts, speakers, batch_size=args.batch_size))
+    plain_rate = len(texts) / timed(lambda: plain_loop(model, texts, speakers, args.batch_size))
+    figures["predict"] = {"torch_fp32_statements_per_s": round(predict_rate, 1),
+                          "plain_loop_statements_per_s": round(plain_rate, 1),
+                          "ratio_to_flop_bound": round(predict_rate / bound, 3),
+                          "speedup_over_plain_loop": round(predict_rate / plain_rate, 2)}  # fmt: skip
+
+    # 3. score: extraction + attribution + model, on ~700-word articles.
+    scorer = ArticleScorer(model, batch_size=args.batch_size)
+    articles = build_articles(args.articles, args.words)
+    extract_rate = len(articles) / timed(lambda: [scorer.find(text, i) for i, text in articles], repeats=1)
+    rate, statements = score_rate(scorer, articles)
+    figures["score"] = {"articles": len(articles),
+                        "mean_words": round(float(np.mean([len(t.split()) for _, t in articles])), 1),
+                        "statements_per_article": round(statements / len(articles), 1),
+                        "torch_fp32_articles_per_s": round(rate, 2),
+                        "extraction_only_articles_per_s": round(extract_rate, 1)}  # fmt: skip
+
+    # 4. How cost grows with article length.
+    figures["by_length"] = []
+    for words in args.sizes:
+        sized = build_articles(max(16, args.articles * 700 // max(words, 1) // 2), words)
+        rate_sized, found = score_rate(scorer, sized)
+        figures["by_length"].append({"words": round(float(np.mean([len(t.split()) for _, t in sized])), 1),
+                                     "articles": len(sized), "statements_per_article": round(found / len(sized), 1),
+                                     "articles_per_s": round(rate_sized, 2),
+                                     "ms_per_1000_words": round(1e6 / rate_sized / words, 1)})  # fmt: skip
+
+    # 5. ONNX Runtime, fp32 and int8, with the stance macro-F1 of each backend on the test split.
+    if not args.no_onnx:
+        from classifier.onnx_backend import OnnxStanceModel, export_onnx
+
+        test_file = ROOT / "data" / "test.jsonl"
+        onnx_figures = {"torch_fp32_test_stance_macro_f1": round(stance_macro_f1(model, test_file), 4)}
+        with tempfile.TemporaryDirectory(prefix="diplostance-bench-") as scratch:
+            copy = Path(scratch) / "model"
+            shutil.copytree(args.model, copy, ignore=shutil.ignore_patterns("*.onnx"))
+            export_onnx(copy, int8=True)
+            for name, int8 in (("onnx_fp32", False), ("onnx_int8", True)):
+                backend = OnnxStanceModel.from_pretrained(copy, int8=int8)
+                backend_rate = len(texts) / timed(lambda b=backend: b.predict(texts, speakers, args.batch_size))
+                backend_scorer = ArticleScorer(backend, batch_size=args.batch_size)
+                onnx_figures[name] = {
+                    "statements_per_s": round(backend_rate, 1),
+                    "speedup_over_torch_fp32": round(backend_rate / predict_rate, 2),
+                    "articles_per_s": round(score_rate(backend_scorer, articles)[0], 2),
+                    "test_stance_macro_f1": round(stance_macro_f1(backend, test_file), 4),
+                }
+        figures["onnx"] = onnx_figures
+    figures["peak_rss_mib"] = round(peak_rss_mib(), 1)
+    report(figures)
+    if args.output:
+        Path(args.output).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return figures
+
+
+def report(figures: dict) -> None:
+    """Print the figures as an aligned two-column table."""
+
+    def rows(prefix: str, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield from rows(f"{prefix}.{key}" if prefix else key, inner)
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                yield from rows(f"{prefix}[{index}]", inner)
+        else:
+            yield prefix, value
+
+    lines = list(rows("", figures))
+    width = max(len(name) for name, _ in lines)
+    for name, value in lines:
+        print(f"{name.ljust(width)}  {value}")
+
+
+if __name__ == "__main__":
+    main()
