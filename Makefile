@@ -43,7 +43,7 @@ results: install
 
 # Throughput of predict and score against this machine's FLOP bound, the plain loop and ONNX (several minutes).
 bench: install $(MODEL)/diplostance.json
-	$(PY) benchmarks/throughput.py --model $(MODEL) --output runs/bench.json
+	$(PY) benchmarks/throughput.py --model $(MODEL) --ray 200 --output runs/bench.json
 
 test: install
 	$(PY) -m pytest -q

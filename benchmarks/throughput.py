@@ -90,7 +90,7 @@ def encoder_flops(tokens: int, config) -> float:
     return layers * (projections + feed_forward + attention)
 
 
-def timed(function, repeats: int = 3) -> float:
+def timed(function, repeats: int = 2) -> float:
     """Median wall time of ``repeats`` calls, after one warm-up call."""
     function()
     times = []
@@ -138,6 +138,44 @@ def score_rate(scorer: ArticleScorer, articles: list[tuple[str, str]], per_batch
     return len(articles) / timed(run, repeats=1), statements
 
 
+def stream_rate(scorer: ArticleScorer, articles: list[tuple[str, str]]) -> dict:
+    """Articles/s and peak RSS of the ``diplostance score`` loop (read, score, write, journal) over ``articles``."""
+    from classifier.batch import ErrorLog, score_stream
+    from classifier.io import Article
+    from classifier.output import ResumableWriter
+
+    with tempfile.TemporaryDirectory(prefix="diplostance-bench-") as scratch:
+        output = str(Path(scratch) / "scored.jsonl")
+        labels = (scorer.model.stance_labels, scorer.model.sentiment_labels)
+        with ResumableWriter(output, "jsonl", *labels) as writer:
+            stream = (Article(article_id, text, "bench") for article_id, text in articles)
+            summary = score_stream(scorer, stream, writer, ErrorLog(None), progress=False)
+    return {"articles": summary.articles, "statements": summary.statements,
+            "articles_per_s": round(summary.articles / summary.seconds, 2),
+            "peak_rss_mib_so_far": round(peak_rss_mib(), 1)}  # fmt: skip
+
+
+def ray_rate(model_dir: str, articles: list[tuple[str, str]]) -> dict:
+    """Articles/s of ``score --engine ray`` with one single-threaded worker on a local Ray (model load included,
+    Ray start-up excluded)."""
+    import ray
+
+    from classifier.ray_engine import score_with_ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        with tempfile.TemporaryDirectory(prefix="diplostance-bench-") as scratch:
+            source = Path(scratch) / "articles.jsonl"
+            source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in articles), encoding="utf-8")
+            started = time.perf_counter()
+            score_with_ray(model_dir, [str(source)], str(Path(scratch) / "out"), "parquet", workers=1)
+            seconds = time.perf_counter() - started
+    finally:
+        ray.shutdown()
+    return {"workers": 1, "threads_per_worker": 1, "articles": len(articles),
+            "articles_per_s_per_worker": round(len(articles) / seconds, 2)}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="models/default", help="trained model directory")
@@ -145,7 +183,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--articles", type=int, default=128, help="articles for score (default: 128)")
     parser.add_argument("--words", type=int, default=700, help="words per article (default: 700)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[250, 700, 2000], help="article lengths to compare")
+    parser.add_argument("--counts", type=int, nargs="*", default=[50, 150, 450], help="article counts to stream")
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--ray", type=int, default=0, metavar="N", help="also time one Ray worker on N articles")
     parser.add_argument("--no-onnx", action="store_true", help="skip the ONNX Runtime backend")
     parser.add_argument("--output", help="also write the figures here as JSON")
     args = parser.parse_args(argv)
@@ -163,26 +203,38 @@ def main(argv: list[str] | None = None) -> dict:
     total_flops = sum(encoder_flops(n, config) for n in lengths)
     bound = len(texts) / (total_flops / flops_per_second)
     figures["flop_bound"] = {"matmul_gflops": round(flops_per_second / 1e9, 1),
-                             "gflop_per_statement": round(total_flops / len(texts) / 1e9, 3),
-                             "statements_per_s": round(bound, 1)}  # fmt: skip
+                             "corpus_gflop_per_statement": round(total_flops / len(texts) / 1e9, 3),
+                             "corpus_statements_per_s": round(bound, 1)}  # fmt: skip
 
-    # 2. predict (length-bucketed) against the plain loop, same statements, same batch size.
-    predict_rate = len(texts) / timed(lambda: model.predict(texts, speakers, batch_size=args.batch_size))
-    plain_rate = len(texts) / timed(lambda: plain_loop(model, texts, speakers, args.batch_size))
-    figures["predict"] = {"torch_fp32_statements_per_s": round(predict_rate, 1),
-                          "plain_loop_statements_per_s": round(plain_rate, 1),
-                          "ratio_to_flop_bound": round(predict_rate / bound, 3),
-                          "speedup_over_plain_loop": round(predict_rate / plain_rate, 2)}  # fmt: skip
+    # 2. predict (length-bucketed) against the plain loop, same statements, same batch size, on two length
+    # mixes: the corpus's statements, and the statements extraction finds in the benchmark articles (what
+    # `score` feeds the model: single sentences beside multi-sentence quotes).
+    articles = build_articles(args.articles, args.words)
+    scorer = ArticleScorer(model, batch_size=args.batch_size)
+    found = [item for article_id, text in articles[:48] for item in scorer.find(text, article_id)]
+    mixes = {"corpus": (texts, speakers), "articles": ([f["text"] for f in found], [f["speaker"] for f in found])}
+    figures["predict"] = {}
+    for mix, (mix_texts, mix_speakers) in mixes.items():
+        mix_lengths = [len(ids) for ids in model.encode(mix_texts, mix_speakers, padding=False)["input_ids"]]
+        mix_bound = len(mix_texts) / (sum(encoder_flops(n, config) for n in mix_lengths) / flops_per_second)
+        rate = len(mix_texts) / timed(lambda t=mix_texts, s=mix_speakers: model.predict(t, s, args.batch_size))
+        plain = len(mix_texts) / timed(lambda t=mix_texts, s=mix_speakers: plain_loop(model, t, s, args.batch_size))
+        figures["predict"][mix] = {"statements": len(mix_texts), "mean_tokens": round(float(np.mean(mix_lengths)), 1),
+                                   "sd_tokens": round(float(np.std(mix_lengths)), 1),
+                                   "flop_bound_statements_per_s": round(mix_bound, 1),
+                                   "torch_fp32_statements_per_s": round(rate, 1),
+                                   "plain_loop_statements_per_s": round(plain, 1),
+                                   "ratio_to_flop_bound": round(rate / mix_bound, 3),
+                                   "speedup_over_plain_loop": round(rate / plain, 2)}  # fmt: skip
+    predict_rate = figures["predict"]["corpus"]["torch_fp32_statements_per_s"]
 
     # 3. score: extraction + attribution + model, on ~700-word articles.
-    scorer = ArticleScorer(model, batch_size=args.batch_size)
-    articles = build_articles(args.articles, args.words)
     extract_rate = len(articles) / timed(lambda: [scorer.find(text, i) for i, text in articles], repeats=1)
-    rate, statements = score_rate(scorer, articles)
+    score_articles_per_s, statements = score_rate(scorer, articles)
     figures["score"] = {"articles": len(articles),
                         "mean_words": round(float(np.mean([len(t.split()) for _, t in articles])), 1),
                         "statements_per_article": round(statements / len(articles), 1),
-                        "torch_fp32_articles_per_s": round(rate, 2),
+                        "torch_fp32_articles_per_s": round(score_articles_per_s, 2),
                         "extraction_only_articles_per_s": round(extract_rate, 1)}  # fmt: skip
 
     # 4. How cost grows with article length.
@@ -195,7 +247,12 @@ def main(argv: list[str] | None = None) -> dict:
                                      "articles_per_s": round(rate_sized, 2),
                                      "ms_per_1000_words": round(1e6 / rate_sized / words, 1)})  # fmt: skip
 
-    # 5. ONNX Runtime, fp32 and int8, with the stance macro-F1 of each backend on the test split.
+    # 5. Memory with the number of articles: the streaming command path, written to a scratch JSONL file.
+    figures["by_count"] = []
+    for count in args.counts:
+        figures["by_count"].append(stream_rate(scorer, build_articles(count, args.words)))
+
+    # 6. ONNX Runtime, fp32 and int8, with the stance macro-F1 of each backend on the test split.
     if not args.no_onnx:
         from classifier.onnx_backend import OnnxStanceModel, export_onnx
 
@@ -216,9 +273,13 @@ def main(argv: list[str] | None = None) -> dict:
                     "test_stance_macro_f1": round(stance_macro_f1(backend, test_file), 4),
                 }
         figures["onnx"] = onnx_figures
+    # 7. One Ray worker (one CPU, one thread), for sizing a cluster: see docs/scaling.md.
+    if args.ray:
+        figures["ray"] = ray_rate(args.model, build_articles(args.ray, args.words))
     figures["peak_rss_mib"] = round(peak_rss_mib(), 1)
     report(figures)
     if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return figures
 
