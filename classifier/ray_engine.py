@@ -49,15 +49,31 @@ class ScoreArticles:
         return pa.Table.from_pylist(rows, schema=self.schema)
 
 
+def _list_uri(uri: str) -> list[Path]:
+    from pyarrow import fs
+
+    filesystem, root = fs.FileSystem.from_uri(uri)
+    info = filesystem.get_file_info(root)
+    if info.type == fs.FileType.NotFound:
+        raise FileNotFoundError(f"no such file or directory: {uri}")
+    if info.type == fs.FileType.File:
+        return [Path(root)]
+    found = filesystem.get_file_info(fs.FileSelector(root, recursive=True))
+    return [Path(item.path) for item in found if item.type == fs.FileType.File]
+
+
 def _read(inputs: list[str], id_field: str, text_field: str):
     import ray.data
 
     kinds = set()
     for name in inputs:
-        path = Path(name)
-        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
-        if not path.exists():
-            raise FileNotFoundError(f"no such file or directory: {name}")
+        if "://" in name:  # s3://, gs://, file://: listed through pyarrow's file systems, as Ray reads them
+            files = _list_uri(name)
+        else:
+            path = Path(name)
+            if not path.exists():
+                raise FileNotFoundError(f"no such file or directory: {name}")
+            files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
         for file in files:
             if file.name.endswith(JSONL_SUFFIXES):
                 kinds.add("jsonl")
@@ -124,7 +140,7 @@ def score_with_ray(
         concurrency=workers,
         num_cpus=threads_per_worker,
     )
-    path = str(Path(output).resolve())
+    path = output if "://" in output else str(Path(output).resolve())
     if fmt == "parquet":
         scored.write_parquet(path)
     elif fmt == "jsonl":

@@ -28,10 +28,12 @@ def test_ray_engine_output_equals_the_local_engine(local_ray, model_dir, tmp_pat
     records = [{"id": f"wire-{i}", "text": ARTICLE.replace("Russia", ["Russia", "China", "Egypt"][i % 3])}
                for i in range(9)]  # fmt: skip
     records.append({"id": "no-statements", "text": "Fighting began on Sept. 27."})
-    batch = write_jsonl(tmp_path / "batch.jsonl", records)
+    (tmp_path / "archive").mkdir()
+    batch = write_jsonl(tmp_path / "archive" / "batch.jsonl", records)
     local, on_ray = tmp_path / "local.parquet", tmp_path / "ray-out"
     assert main(["score", "--model", str(model_dir), str(batch), "--output", str(local)]) == 0
-    command = ["score", "--engine", "ray", "--model", str(model_dir), str(batch), "--output", str(on_ray)]
+    # a URI, as on a cluster's object store (s3://, gs://); file:// goes through the same pyarrow file system
+    command = ["score", "--engine", "ray", "--model", str(model_dir), batch.parent.as_uri(), "--output", str(on_ray)]
     assert main([*command, "--format", "parquet", "--articles-per-batch", "3"]) == 0
     expected, got = rows_by_id(pq.read_table(local)), rows_by_id(pq.read_table(on_ray))
     assert len(expected) == 9 * 4
