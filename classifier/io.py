@@ -33,22 +33,16 @@ class InputError:
 def read_jsonl(path: Path, required: tuple[str, ...] = ("text",)) -> Iterator[tuple[int, dict] | InputError]:
     """Yield ``(line_number, record)`` for good lines and :class:`InputError` for bad ones."""
     with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+        for item in _json_lines(handle, str(path)):
+            if isinstance(item, InputError):
+                yield item
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield InputError(str(path), number, None, f"invalid JSON ({err.msg})")
-                continue
-            if not isinstance(record, dict):
-                yield InputError(str(path), number, None, "expected a JSON object")
-                continue
+            _, number, record = item
             problem = _check_fields(record, required)
             if problem is not None:
                 yield InputError(str(path), number, problem[0], problem[1])
-                continue
-            yield number, record
+            else:
+                yield number, record
 
 
 def _check_fields(record: dict, required: tuple[str, ...]) -> tuple[str, str] | None:
