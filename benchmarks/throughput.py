@@ -155,7 +155,7 @@ def stream_rate(scorer: ArticleScorer, articles: list[tuple[str, str]]) -> dict:
             "peak_rss_mib_so_far": round(peak_rss_mib(), 1)}  # fmt: skip
 
 
-def ray_rate(model_dir: str, articles: list[tuple[str, str]]) -> dict:
+def ray_rate(model_dir: str, articles: list[tuple[str, str]], backend: str = "torch") -> dict:
     """Articles/s of ``score --engine ray`` with one single-threaded worker on a local Ray (model load included,
     Ray start-up excluded)."""
     import ray
@@ -165,14 +165,21 @@ def ray_rate(model_dir: str, articles: list[tuple[str, str]]) -> dict:
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         with tempfile.TemporaryDirectory(prefix="diplostance-bench-") as scratch:
+            if backend != "torch":
+                from classifier.onnx_backend import export_onnx
+
+                copy = Path(scratch) / "model"
+                shutil.copytree(model_dir, copy, ignore=shutil.ignore_patterns("*.onnx"))
+                export_onnx(copy, int8=backend == "onnx-int8")
+                model_dir = str(copy)
             source = Path(scratch) / "articles.jsonl"
             source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in articles), encoding="utf-8")
             started = time.perf_counter()
-            score_with_ray(model_dir, [str(source)], str(Path(scratch) / "out"), "parquet", workers=1)
+            score_with_ray(model_dir, [str(source)], str(Path(scratch) / "out"), "parquet", backend, workers=1)
             seconds = time.perf_counter() - started
     finally:
         ray.shutdown()
-    return {"workers": 1, "threads_per_worker": 1, "articles": len(articles),
+    return {"backend": backend, "workers": 1, "threads_per_worker": 1, "articles": len(articles),
             "articles_per_s_per_worker": round(len(articles) / seconds, 2)}  # fmt: skip
 
 
@@ -186,6 +193,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--counts", type=int, nargs="*", default=[50, 150, 450], help="article counts to stream")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--ray", type=int, default=0, metavar="N", help="also time one Ray worker on N articles")
+    parser.add_argument("--ray-backend", default="torch", choices=["torch", "onnx", "onnx-int8"])
     parser.add_argument("--no-onnx", action="store_true", help="skip the ONNX Runtime backend")
     parser.add_argument("--output", help="also write the figures here as JSON")
     args = parser.parse_args(argv)
@@ -275,7 +283,7 @@ def main(argv: list[str] | None = None) -> dict:
         figures["onnx"] = onnx_figures
     # 7. One Ray worker (one CPU, one thread), for sizing a cluster: see docs/scaling.md.
     if args.ray:
-        figures["ray"] = ray_rate(args.model, build_articles(args.ray, args.words))
+        figures["ray"] = ray_rate(args.model, build_articles(args.ray, args.words), args.ray_backend)
     figures["peak_rss_mib"] = round(peak_rss_mib(), 1)
     report(figures)
     if args.output:
