@@ -79,18 +79,19 @@ def score_stream(
     errors: ErrorLog,
     articles_per_batch: int = 64,
     progress: bool | None = None,
+    total: int | None = None,
 ) -> RunSummary:
     """Score every article not already in ``writer.done`` and write it; bad records go to ``errors``.
 
     Args:
         progress: a progress bar on standard error; ``None`` shows it only when standard error is a terminal.
+        total: the number of articles, when known, for the bar's ETA.
     """
     from tqdm.auto import tqdm
 
     summary, started = RunSummary(), time.perf_counter()
-    bar = tqdm(
-        unit=" articles", disable=None if progress is None else not progress, file=sys.stderr, dynamic_ncols=True
-    )
+    disable = None if progress is None else not progress  # tqdm: None means off unless stderr is a terminal
+    bar = tqdm(total=total, unit=" articles", disable=disable, file=sys.stderr, dynamic_ncols=True)
     echo = bar.write if not bar.disable else print
 
     def todo() -> Iterator[Article]:
@@ -99,6 +100,7 @@ def score_stream(
                 errors.report(item, echo)
             elif item.id in writer.done:
                 summary.already_done += 1
+                bar.update(1)
             else:
                 yield item
 

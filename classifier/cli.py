@@ -272,7 +272,7 @@ def run_score(args: argparse.Namespace) -> int:
         print(f"diplostance score: {summary}", file=sys.stderr)
         return 0
     from classifier.batch import ErrorLog, score_stream
-    from classifier.io import read_articles
+    from classifier.io import count_articles, read_articles
     from classifier.onnx_backend import load_model
     from classifier.output import ResumableWriter
     from classifier.pipeline import ArticleScorer
@@ -292,7 +292,9 @@ def run_score(args: argparse.Namespace) -> int:
         Path(errors_path).unlink(missing_ok=True)
     errors = ErrorLog(errors_path)
     try:
-        summary = score_stream(scorer, articles, writer, errors, args.articles_per_batch, args.progress)
+        show = sys.stderr.isatty() if args.progress is None else args.progress
+        total = count_articles(args.inputs) if show else None
+        summary = score_stream(scorer, articles, writer, errors, args.articles_per_batch, show, total)
     finally:
         writer.close()
         errors.close()

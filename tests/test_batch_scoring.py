@@ -172,3 +172,17 @@ def test_kill_9_in_the_middle_of_a_run_loses_nothing_and_duplicates_nothing(mode
     ids = [row["statement_id"] for row in rows]
     assert len(ids) == len(set(ids)) == 400 * 4
     assert {row["article_id"] for row in rows} == {record["id"] for record in records}
+
+
+def test_progress_bar_counts_articles_against_the_total(model_dir, tmp_path, capsys):
+    from classifier.io import count_articles
+
+    batch = write_jsonl(tmp_path / "batch.jsonl", [{"id": "a", "text": ARTICLE}, {"id": "b", "text": ARTICLE}])
+    (tmp_path / "one.txt").write_text(ARTICLE, encoding="utf-8")
+    assert count_articles([str(batch), str(tmp_path / "one.txt")]) == 3
+    assert count_articles(["-"]) is None
+    out = tmp_path / "out.jsonl"
+    assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out), "--progress"]) == 0
+    assert "2/2" in capsys.readouterr().err
+    assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out), "--no-progress"]) == 0
+    assert "2/2" not in capsys.readouterr().err
