@@ -12,6 +12,7 @@ from dataclasses import dataclass
 OPENERS = {'"': '"', "\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
 CLOSERS = {"\u201d", "\u00bb"}
 QUOTE_CHARS = set(OPENERS) | CLOSERS
+DOUBLED_OPENERS = ("''", "``")  # two characters standing for one double quotation mark
 
 # Abbreviations after which a period does not end a sentence (compared lower-cased, without the period).
 ABBREVIATIONS = {
@@ -54,18 +55,35 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Quote
     end = len(text) if end is None else end
     quotes: list[Quote] = []
     open_at: int | None = None
-    closer = ""
-    for i in range(start, end):
-        char = text[i]
+    closer, width = "", 1
+    i = start
+    while i < end:
+        char, pair = text[i], text[i : i + 2] if i + 2 <= end else ""
         if open_at is None:
+            if pair in DOUBLED_OPENERS and _opens_doubled(text, i, end):
+                open_at, closer, width = i, "''", 2
+                i += 2
+                continue
             if char in OPENERS and not _is_inch_mark(text, i):
-                open_at, closer = i, OPENERS[char]
+                open_at, closer, width = i, OPENERS[char], 1
+        elif closer == "''":
+            if pair == "''":
+                quotes.append(Quote(open_at, i + 2, open_at + 2, i, True))
+                open_at = None
+                i += 2
+                continue
         elif char == closer or (char in CLOSERS and closer != '"'):
             quotes.append(Quote(open_at, i + 1, open_at + 1, i, True))
             open_at = None
-    if open_at is not None and end - open_at > 1:
-        quotes.append(Quote(open_at, end, open_at + 1, end, False))
+        i += 1
+    if open_at is not None and end - open_at > width:
+        quotes.append(Quote(open_at, end, open_at + width, end, False))
     return quotes
+
+
+def _opens_doubled(text: str, i: int, end: int) -> bool:
+    # ''like this'' and ``like this'' (typewriter and Penn Treebank styles) open only before a word, after a space
+    return (i == 0 or text[i - 1].isspace() or text[i - 1] in "([") and i + 2 < end and not text[i + 2].isspace()
 
 
 def _is_inch_mark(text: str, i: int) -> bool:
@@ -73,7 +91,7 @@ def _is_inch_mark(text: str, i: int) -> bool:
     return text[i] == '"' and i > 0 and text[i - 1].isdigit() and (i + 1 >= len(text) or not text[i + 1].isalpha())
 
 
-_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019\u00bb)\]]*\s+(?=[\"'\u201c\u2018\u00ab(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019\u00bb)\]]*\s+(?=(?:''|``|[\"'\u201c\u2018\u00ab(\[])?[A-Z0-9])")
 
 
 def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tuple[int, int]]:

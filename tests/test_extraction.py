@@ -278,3 +278,12 @@ def test_pronoun_continues_the_last_person_speaking_or_the_one_asked(finder):
         "He said it would do so only if both parties requested it."
     )
     assert speakers(finder(text)) == ["Cyril Ramaphosa", "Cyril Ramaphosa", "reporter", "Carlos Ruiz Massieu"]
+
+
+def test_doubled_apostrophes_are_quotation_marks_but_contractions_are_not(finder):
+    from classifier.text import find_quotes
+
+    text = "''We will not withdraw,'' Defence Minister Omar Khalid said. It's the ''final'' offer, don''t ask."
+    assert [text[q.inner_start : q.inner_end] for q in find_quotes(text)] == ["We will not withdraw,", "final"]
+    (statement,) = finder(text.split(" It's")[0])
+    assert (statement["kind"], statement["speaker"]) == ("direct", "Omar Khalid")
