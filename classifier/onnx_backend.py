@@ -122,10 +122,12 @@ class OnnxStanceModel(BatchedPredictor):
         return stance, sentiment
 
 
-def load_model(path: str | Path, backend: str = "torch"):
-    """A model for ``backend``: ``torch`` (the saved weights), ``onnx`` or ``onnx-int8`` (exported files)."""
+def load_model(path: str | Path, backend: str = "torch", threads: int | None = None):
+    """A model for ``backend``: ``torch`` (the saved weights), ``onnx`` or ``onnx-int8`` (exported files).
+
+    ``threads`` caps the ONNX Runtime session's threads (torch's are set with ``torch.set_num_threads``)."""
     if backend == "torch":
         return StanceModel.from_pretrained(path)
     if backend in ("onnx", "onnx-int8"):
-        return OnnxStanceModel.from_pretrained(path, int8=backend == "onnx-int8")
+        return OnnxStanceModel.from_pretrained(path, int8=backend == "onnx-int8", threads=threads)
     raise ValueError(f"unknown backend {backend!r}: choose torch, onnx or onnx-int8")

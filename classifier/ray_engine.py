@@ -30,8 +30,9 @@ class ScoreArticles:
         from classifier.onnx_backend import load_model
         from classifier.pipeline import ArticleScorer
 
-        torch.set_num_threads(threads)  # one actor per CPU slot; more threads would fight over the same cores
-        self.scorer = ArticleScorer(load_model(model_dir, backend), batch_size=batch_size)
+        # One actor per CPU slot: more threads than the actor's CPUs would fight the other actors for cores.
+        torch.set_num_threads(threads)
+        self.scorer = ArticleScorer(load_model(model_dir, backend, threads=threads), batch_size=batch_size)
         self.schema = arrow_schema(self.scorer.model.stance_labels, self.scorer.model.sentiment_labels)
         self.id_field, self.text_field = id_field, text_field
 
