@@ -96,9 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["local", "ray"],
         default="local",
         help="local (this process) or ray (Ray Data over a cluster or a local Ray; JSONL/Parquet in, "
-        "Parquet/JSONL directory out; needs the ray extra)",
+        "a directory of Parquet, JSONL or CSV out; needs the ray extra)",
     )
-    score.add_argument("--workers", type=int, help="ray: model replicas (default: one per CPU of the cluster)")
+    score.add_argument(
+        "--workers",
+        type=int,
+        help="ray: model replicas (default: one per CPU of the cluster, less one for reading and writing)",
+    )
     add_backend_argument(score)
     add_extractor_argument(score)
     score.set_defaults(handler=run_score)
