@@ -21,7 +21,12 @@ articles = st.lists(st.one_of(pieces, st.text(max_size=12)), max_size=40).map(""
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(articles)
 def test_extractor_never_raises_and_offsets_hold(text):
-    for statement in find(text):
+    assert_offsets_hold(text, find(text))
+
+
+def assert_offsets_hold(text: str, found: list[dict]) -> None:
+    """Every statement and speaker mention slices ``text`` to exactly what it reports."""
+    for statement in found:
         assert 0 <= statement["start"] < statement["end"] <= len(text)
         assert text[statement["start"] : statement["end"]] == statement["text"]
         mention = statement["speaker_mention"]

@@ -17,6 +17,8 @@ from classifier.tagger import LABELS, TaggedSpan, TaggerExtractor, decode
 from training.extraction_eval import GoldAttribution, evaluate_polnear
 from training.tagger import TaggerSettings, token_labels, train_tagger
 
+from .test_extraction_properties import assert_offsets_hold
+
 # (text, [(source, cue, [content pieces])]); each string is found in the text in order
 ARTICLES = [
     (
@@ -189,10 +191,4 @@ def test_the_tiny_tagger_finds_statements(tagger):
 def test_tagger_never_raises_and_offsets_hold(tagger, text):
     for statement in tagger.extract(text):
         assert statement.content and all(0 <= a < b <= len(text) for a, b in statement.content)
-    for statement in ArticleScorer(model=None, extractor=tagger).find(text):
-        assert 0 <= statement["start"] < statement["end"] <= len(text)
-        assert text[statement["start"] : statement["end"]] == statement["text"]
-        mention = statement["speaker_mention"]
-        if mention is not None:
-            assert text[mention["start"] : mention["end"]] == mention["text"]
-        assert statement["kind"] in ("direct", "indirect", "mixed")
+    assert_offsets_hold(text, ArticleScorer(model=None, extractor=tagger).find(text))
