@@ -119,13 +119,11 @@ def plain_loop(model: StanceModel, texts: list[str], speakers: list[str], batch_
 
 
 def stance_macro_f1(model, path: Path) -> float:
-    from sklearn.metrics import f1_score
+    """Stance macro-F1 through the model's public ``predict``, as ``diplostance evaluate`` computes it."""
+    from training.data import load_examples
+    from training.evaluate import evaluate
 
-    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-    predictions = model.predict([r["text"] for r in rows], [r["speaker"] for r in rows])
-    gold = np.array([[label in r["stances"] for label in model.stance_labels] for r in rows], dtype=int)
-    predicted = np.array([[label in p.stances for label in model.stance_labels] for p in predictions], dtype=int)
-    return float(f1_score(gold, predicted, average="macro", zero_division=0))
+    return evaluate(model, load_examples(path, model.stance_labels, model.sentiment_labels))["stance_macro_f1"]
 
 
 def score_rate(scorer: ArticleScorer, articles: list[tuple[str, str]], per_batch: int = 64) -> tuple[float, int]:

@@ -120,13 +120,13 @@ def _score_batch(scorer: ArticleScorer, batch: list[Article], errors: ErrorLog, 
     """All of a batch's rows; when the batch fails, each article alone, so one bad article costs only itself."""
     try:
         statements = scorer.score_many([(article.id, article.text) for article in batch])
-        return [article.id for article in batch], [dataclasses.asdict(s) for s in statements]
+        return [article.id for article in batch], [s.as_dict() for s in statements]
     except Exception:  # noqa: BLE001 - find the article that failed, below
         pass  # each article alone, next
     scored, rows = [], []
     for article in batch:
         try:
-            rows += [dataclasses.asdict(s) for s in scorer.score(article.text, article.id)]
+            rows += [s.as_dict() for s in scorer.score(article.text, article.id)]
             scored.append(article.id)
         except Exception as err:  # noqa: BLE001 - one unreadable article must not end a run over an archive
             errors.report(InputError(article.source, None, None, f"{type(err).__name__}: {err}"), echo)

@@ -319,7 +319,7 @@ def _score_table(scorer, articles, output: str) -> int:
                 errors += 1
                 print(f"diplostance score: skipped {item}", file=sys.stderr)
                 continue
-            rows = [dataclasses.asdict(s) for s in scorer.score(item.text, item.id)]
+            rows = [s.as_dict() for s in scorer.score(item.text, item.id)]
             done += 1
             handle.write(f"== {item.id}: {len(rows)} statement(s)\n{format_table(rows)}\n\n")
     return _exit_code(errors, done)

@@ -69,12 +69,8 @@ class StanceModel(nn.Module, BatchedPredictor):
         super().__init__()
         self.encoder = encoder
         self.tokenizer = tokenizer
-        self.stance_labels = list(stance_labels)
-        self.sentiment_labels = list(sentiment_labels)
-        self.thresholds = {label: 0.5 for label in self.stance_labels}
-        self.thresholds.update(thresholds or {})
         limit = getattr(encoder.config, "max_position_embeddings", max_length)
-        self.max_length = min(int(max_length), int(limit))
+        self._set_labels(stance_labels, sentiment_labels, thresholds, min(int(max_length), int(limit)))
         self.dropout_rate = float(dropout)
         hidden = encoder.config.hidden_size
         self.dropout = nn.Dropout(self.dropout_rate)

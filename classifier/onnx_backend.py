@@ -91,11 +91,8 @@ class OnnxStanceModel(BatchedPredictor):
     def __init__(self, session, tokenizer, meta: dict) -> None:
         self.session = session
         self.tokenizer = tokenizer
-        self.stance_labels = list(meta["stance_labels"])
-        self.sentiment_labels = list(meta["sentiment_labels"])
-        self.thresholds = {label: 0.5 for label in self.stance_labels}
-        self.thresholds.update(meta.get("thresholds") or {})
-        self.max_length = int(meta.get("max_length", 128))
+        self._set_labels(meta["stance_labels"], meta["sentiment_labels"], meta.get("thresholds"),
+                         meta.get("max_length", 128))  # fmt: skip
         self.input_names = [item.name for item in session.get_inputs()]
 
     @classmethod

@@ -44,6 +44,11 @@ class ScoredStatement:
     sentiment: str
     sentiment_scores: dict[str, float]
 
+    def as_dict(self) -> dict:
+        """The statement as one output row. Shallow: every nested dict and list is this statement's own, so the
+        deep copy of ``dataclasses.asdict`` (100 times slower, per statement of a million articles) buys nothing."""
+        return dict(vars(self))
+
 
 @dataclass
 class ArticleScorer:

@@ -35,6 +35,20 @@ class BatchedPredictor:
     thresholds: dict[str, float]
     max_length: int
 
+    def _set_labels(
+        self,
+        stance_labels: list[str],
+        sentiment_labels: list[str],
+        thresholds: dict[str, float] | None,
+        max_length: int,
+    ) -> None:
+        """Label names, a threshold per stance (0.5 unless saved otherwise) and the window size, for any backend."""
+        self.stance_labels = list(stance_labels)
+        self.sentiment_labels = list(sentiment_labels)
+        self.thresholds = {label: 0.5 for label in self.stance_labels}
+        self.thresholds.update(thresholds or {})
+        self.max_length = int(max_length)
+
     def _probabilities(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Stance (sigmoid) and sentiment (softmax) probabilities for one padded batch of int64 arrays."""
         raise NotImplementedError
@@ -130,14 +144,13 @@ class BatchedPredictor:
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size].tolist()
             piece_stance[rows], piece_sentiment[rows] = self._probabilities(self._pad(columns, rows))
-        owners = np.array(owners)
         if len(owners) == len(texts):  # no statement needed windows
             return piece_stance, piece_sentiment
-        for index in range(len(texts)):
-            mine = owners == index
-            stance[index] = piece_stance[mine].max(axis=0)
-            sentiment[index] = piece_sentiment[mine].mean(axis=0)
-        return stance, sentiment
+        owners = np.array(owners)
+        stance[:] = -np.inf
+        np.maximum.at(stance, owners, piece_stance)
+        np.add.at(sentiment, owners, piece_sentiment)
+        return stance, sentiment / np.bincount(owners, minlength=len(texts))[:, None]
 
     def predict(
         self, texts: list[str], speakers: list[str | None] | None = None, batch_size: int = 32

@@ -8,7 +8,6 @@ set (or inside ``ray job submit``) it joins that cluster. Needs the ``ray`` extr
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import time
@@ -46,7 +45,7 @@ class ScoreArticles:
                 logger.warning("skipped article %r: %s must be a non-empty string", article_id, self.text_field)
                 continue
             articles.append((str(article_id), text))
-        rows = [flatten(dataclasses.asdict(s)) for s in self.scorer.score_many(articles)]
+        rows = [flatten(s.as_dict()) for s in self.scorer.score_many(articles)]
         return pa.Table.from_pylist(rows, schema=self.schema)
 
 
