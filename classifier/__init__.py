@@ -17,8 +17,8 @@ _EXPORTS = {
     "StancePrediction": "classifier.modeling",
     "ArticleScorer": "classifier.pipeline",
     "ScoredStatement": "classifier.pipeline",
-    "StatementExtractor": "classifier.extraction",
-    "SpeakerAttributor": "classifier.attribution",
+    "StatementExtractor": "classifier.extract",
+    "SpeakerAttributor": "classifier.extract",
 }
 __all__ = sorted(_EXPORTS)
 

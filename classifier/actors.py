@@ -41,6 +41,16 @@ def _key(name: str) -> str:
     return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).casefold()
 
 
+# Titles of people who speak for someone else, and where the title names who ("spokesman for the Kremlin",
+# "State Department spokeswoman", "Russia's deputy U.N. ambassador", "UN envoy").
+_AGENTS = r"spokes(?:man|woman|person|people)|press secretary|envoy|ambassador|representative|official|negotiator|mediator"
+_SPEAKS_FOR = re.compile(r"\b(?:" + _AGENTS + r")\s+(?:for|of|to)\s+(?P<body>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})")
+_TITLED_BY = re.compile(
+    r"(?i)(?:the\s+)?(?P<body>.+?)(?:['\u2019]s)?\s+(?:(?:deputy|chief|special|top|personal|senior|permanent|acting|"
+    r"U\.?N\.?)\s+)*(?:" + _AGENTS + r")\b"
+)
+
+
 class ActorTable:
     """Alias lookup over an actor table.
 
@@ -56,11 +66,13 @@ class ActorTable:
         # Demonyms ("Azerbaijani", "Azeri") come from government aliases of the form "<demonym> government".
         self.country_words: dict[str, str] = {}
         self.spelled: list[tuple[str, Actor]] = []
+        self.by_country: dict[str, str] = {}  # ISO code -> the government's actor id
         for actor, aliases in actors:
             for alias in [actor.id, *aliases]:
                 self.by_alias.setdefault(_key(alias), actor)
                 self.spelled.append((alias, actor))
                 if actor.type == "government" and actor.country:
+                    self.by_country.setdefault(actor.country, actor.id)
                     match = re.fullmatch(r"(.+?) government", alias)
                     word = match.group(1) if match else alias
                     if " " not in word and len(word) > 2 or word in ("US", "UK", "UAE", "U.S.", "U.K."):
@@ -109,6 +121,39 @@ class ActorTable:
             return self.by_alias.get(_key(owner.group(1)))
         if role and role != speaker or person:
             return Actor(speaker, "person", self.country_of(role))
+        return None
+
+    def principal(self, speaker: str, role: str = "", actor: Actor | None = None) -> str | None:
+        """The body or principal a speaker speaks for (``on_behalf_of``), or None when they speak for themselves.
+
+        A spokesperson, envoy, ambassador, representative or official speaks for the body in their title
+        ("State Department spokeswoman" -> State Department, "spokesman for the Kremlin" -> Kremlin, "Russia's
+        deputy U.N. ambassador" -> Russia); a ministry or other body of a state speaks for the state.
+
+        >>> table = ActorTable.load()
+        >>> table.principal("Tammy Bruce", "State Department spokeswoman")
+        'State Department'
+        >>> table.principal("Azerbaijan's Defence Ministry"), table.principal("Russian Foreign Ministry")
+        ('Azerbaijan', 'Russia')
+        >>> table.principal("Kremlin") is None
+        True
+        """
+        if role and role != speaker:
+            body = _SPEAKS_FOR.search(role) or _TITLED_BY.match(role)
+            named = re.sub(r"^(?:the|a|an)\s+", "", body.group("body").strip(" ,"), flags=re.IGNORECASE) if body else ""
+            if named and _key(named) != _key(speaker):
+                return named
+            if body is None:
+                return None
+            # "a Kremlin spokesman" was resolved to the Kremlin itself: what the body speaks for, if anything
+        actor = actor or self.resolve(speaker)
+        if actor is not None and actor.type == "ministry" and actor.country:
+            return self.by_country.get(actor.country)
+        owner = re.match(r"(.+?)['\u2019]s\s+\w", speaker)
+        if owner is not None and owner.group(1) != speaker:
+            found = self.by_alias.get(_key(owner.group(1)))
+            if found is not None and found.type != "person":
+                return found.id
         return None
 
     def country_of(self, words: str) -> str | None:

@@ -48,6 +48,7 @@ def flat_columns(stance_labels: list[str], sentiment_labels: list[str]) -> list[
         "statement_id",
         "speaker",
         *[f"speaker_mention_{key}" for key in MENTION_FIELDS],
+        "on_behalf_of",
         *[f"actor_{key}" for key in ACTOR_FIELDS],
         "text",
         "start",
@@ -76,6 +77,7 @@ def flatten(row: dict) -> dict:
     mention, actor = row.get("speaker_mention") or {}, row.get("actor") or {}
     flat = {key: row[key] for key in ("article_id", "statement_id", "speaker")}
     flat.update({f"speaker_mention_{key}": mention.get(key) for key in MENTION_FIELDS})
+    flat["on_behalf_of"] = row.get("on_behalf_of")
     flat.update({f"actor_{key}": actor.get(key) for key in ACTOR_FIELDS})
     flat.update({key: row[key] for key in ("text", "start", "end", "kind", "polarity", "cue", "stances")})
     flat.update({f"stance_{label}": score for label, score in row["stance_scores"].items()})

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from classifier.actors import ActorTable
-from classifier.attribution import SpeakerAttributor
-from classifier.extraction import RawStatement, Sentence, StatementExtractor
+from classifier.extract import RawStatement, Sentence, SpeakerAttributor, StatementExtractor
 from classifier.modeling import StanceModel
 from classifier.predictor import BatchedPredictor
 from classifier.tagger import TaggerExtractor
@@ -32,6 +31,7 @@ class ScoredStatement:
     statement_id: str
     speaker: str
     speaker_mention: dict | None
+    on_behalf_of: str | None
     actor: dict | None
     text: str
     start: int
@@ -89,6 +89,7 @@ class ArticleScorer:
                         "speaker_mention": None
                         if mention is None
                         else {"text": text[mention.start : mention.end], "start": mention.start, "end": mention.end},
+                        "on_behalf_of": self.actors.principal(attribution.speaker, attribution.role, actor),
                         "actor": None if actor is None else dataclasses.asdict(actor),
                         "text": text[statement.start : statement.end],
                         "start": statement.start,

@@ -1,6 +1,6 @@
 """An optional trained extractor: a token tagger for attribution sources, cues and contents.
 
-The rule extractor (:mod:`classifier.extraction`) stays the default; it needs nothing but this package. A tagger
+The rule extractor (:mod:`classifier.extract`) stays the default; it needs nothing but this package. A tagger
 is trained by the user on attribution-annotated news (``diplostance train-tagger``, code in ``training/tagger.py``)
 and then replaces the rules in ``score`` and ``eval-extraction`` with ``--extractor DIR``.
 
@@ -8,7 +8,7 @@ The model labels word pieces ``B-``/``I-`` ``SOURCE``, ``CUE`` and ``CONTENT`` (
 windows of the article. Decoding joins the pieces into character spans; a content that resumes after an attribution
 (``"We want talks," the envoy said, "and a truce."``) starts with ``I-CONTENT`` and joins the content before it.
 Each content becomes one statement, spoken by the nearest source of its paragraph, so that the rule-based
-:class:`~classifier.attribution.SpeakerAttributor` can resolve pronouns and surnames on top.
+:class:`~classifier.extract.coref.SpeakerAttributor` can resolve pronouns and surnames on top.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from classifier.extraction import RawStatement, Sentence, StatementExtractor, polarity
-from classifier.mentions import STOP_CAPITALS, Mention, split_title
+from classifier.extract import RawStatement, Sentence, StatementExtractor, polarity
+from classifier.extract.mentions import STOP_CAPITALS, Mention, split_title
 
 ROLES = ("SOURCE", "CUE", "CONTENT")
 LABELS = ["O"] + [f"{prefix}-{role}" for role in ROLES for prefix in ("B", "I")]
@@ -75,7 +75,7 @@ def with_special_tokens(tokenizer, ids: list[int]) -> list[int]:
 class TaggerExtractor:
     """Finds statements with a fine-tuned token-classification model instead of rules.
 
-    Same interface as :class:`~classifier.extraction.StatementExtractor` (``sentences`` and ``extract``), so it
+    Same interface as :class:`~classifier.extract.StatementExtractor` (``sentences`` and ``extract``), so it
     drops into :class:`~classifier.pipeline.ArticleScorer`.
 
     >>> tagger = TaggerExtractor.from_pretrained("models/tagger")  # doctest: +SKIP
@@ -94,7 +94,7 @@ class TaggerExtractor:
         self.fill_gap = fill_gap  # see fill_content; chosen on dev by train-tagger
         self.batch_size = batch_size
         self.labels = [model.config.id2label[i] for i in range(len(model.config.id2label))]
-        self.rules = StatementExtractor()  # sentences and mentions, for attribution on top
+        self.rules = StatementExtractor(linker="rules")  # sentences and mentions, for attribution on top
 
     @classmethod
     def from_pretrained(cls, path: str | Path) -> TaggerExtractor:

@@ -281,7 +281,7 @@ def test_pronoun_continues_the_last_person_speaking_or_the_one_asked(finder):
 
 
 def test_doubled_apostrophes_are_quotation_marks_but_contractions_are_not(finder):
-    from classifier.text import find_quotes
+    from classifier.extract.segment import find_quotes
 
     text = "''We will not withdraw,'' Defence Minister Omar Khalid said. It's the ''final'' offer, don''t ask."
     assert [text[q.inner_start : q.inner_end] for q in find_quotes(text)] == ["We will not withdraw,", "final"]

@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifier.attribution import SpeakerAttributor
-from classifier.extraction import RawStatement, StatementExtractor
+from classifier.extract import RawStatement, SpeakerAttributor, StatementExtractor
 
 # Cues that are speech, for the speech-cue subset (PolNeAR also annotates beliefs, polls, documents ...).
 SPEECH_CUE = re.compile(

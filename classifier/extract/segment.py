@@ -1,4 +1,4 @@
-"""Character-offset primitives for articles: paragraphs, quotations and sentences.
+"""Segmentation, the first step: paragraphs, quotations, sentences, datelines and headlines.
 
 Everything here returns ``(start, end)`` spans into the original string, never copies, so offsets survive to the
 output unchanged.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from classifier.extract.mentions import Mention, find_mentions
 
 OPENERS = {'"': '"', "\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c"}
 CLOSERS = {"\u201d", "\u00bb"}
@@ -117,3 +119,50 @@ def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tupl
     if begin < end:
         spans.append((begin, end))
     return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+# "MOSCOW, March 5 (Reuters) - ", "BAKU/YEREVAN, Sept 20 - ", "ZVECAN, Kosovo, May 30 (AP) —": a dateline opens the
+# first paragraph of wire copy.
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'/ -]+,\s+(?:[A-Z][\w.]*(?:\s[A-Z][\w.]*)?,\s+)?[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?\s*"
+    r"(?:\([^()]{1,40}\)\s*)?[-\u2013\u2014]+\s*"
+)
+
+
+def is_headline(paragraph: str) -> bool:
+    # A first line of a few words with no closing punctuation ("Russia vows to scale back near Kyiv")
+    return (
+        "\n" not in paragraph and len(paragraph.split()) <= 20 and paragraph.rstrip()[-1:] not in ".!?\"'\u201d\u00bb"
+    )
+
+
+
+@dataclass
+class Sentence:
+    """One sentence: its span, its paragraph, the quotations in it and the mentions outside them."""
+
+    start: int
+    end: int
+    paragraph: int
+    quotes: list[Quote]
+    mentions: list[Mention]
+    headline: bool = False
+
+
+
+def split_article(text: str) -> list[Sentence]:
+    """The sentences of ``text``, each with its quotations and the mentions that may name a speaker."""
+    result = []
+    spans = paragraphs(text)
+    for number, (p_start, p_end) in enumerate(spans):
+        quotes = find_quotes(text, p_start, p_end)
+        blocked = [(q.inner_start, q.inner_end) for q in quotes]
+        dateline = DATELINE.match(text, p_start, p_end)
+        if dateline:
+            blocked.append((p_start, dateline.end()))  # "MOSCOW, March 5 (Reuters) -" names no speaker
+        headline = number == 0 and len(spans) > 1 and is_headline(text[p_start:p_end])
+        for s_start, s_end in sentences(text, p_start, p_end, quotes):
+            inside = [q for q in quotes if q.start < s_end and s_start < q.end]
+            mentions = find_mentions(text, s_start, s_end, blocked)
+            result.append(Sentence(s_start, s_end, number, inside, mentions, headline))
+    return result

