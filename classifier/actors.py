@@ -46,7 +46,7 @@ def _key(name: str) -> str:
 _AGENTS = r"spokes(?:man|woman|person|people)|press secretary|envoy|ambassador|representative|official|negotiator|mediator"
 _SPEAKS_FOR = re.compile(r"\b(?:" + _AGENTS + r")\s+(?:for|of|to)\s+(?P<body>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})")
 _TITLED_BY = re.compile(
-    r"(?i)(?:the\s+)?(?P<body>.+?)(?:['\u2019]s)?\s+(?:(?:deputy|chief|special|top|personal|senior|permanent|acting|"
+    r"(?i)(?:(?:the|a|an)\s+)?(?P<body>.+?)(?:['\u2019]s)?\s+(?:(?:deputy|chief|special|top|personal|senior|permanent|acting|"
     r"U\.?N\.?)\s+)*(?:" + _AGENTS + r")\b"
 )
 
@@ -141,7 +141,9 @@ class ActorTable:
         if role and role != speaker:
             body = _SPEAKS_FOR.search(role) or _TITLED_BY.match(role)
             named = re.sub(r"^(?:the|a|an)\s+", "", body.group("body").strip(" ,"), flags=re.IGNORECASE) if body else ""
-            if named and _key(named) != _key(speaker):
+            if named and _key(named) != _key(speaker) and named[:1].isupper():
+                if _key(named) not in self.by_alias and (country := self.country_of(named.split()[0])):
+                    return self.by_country.get(country, named)  # "British Ambassador", "Israeli military spokesman"
                 return named
             if body is None:
                 return None

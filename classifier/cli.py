@@ -134,16 +134,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     extraction = commands.add_parser(
         "eval-extraction",
-        help="measure statement extraction and speaker attribution on PolNeAR (brat standoff)",
-        description="Content and source precision/recall/F1, exact and >= 50%% token overlap, for all attributions "
-        "and for the speech-cue subset of a PolNeAR split. PolNeAR is not bundled: point --polnear at your copy.",
+        help="measure statement extraction and speaker attribution on annotated articles and PolNeAR",
+        description="On annotated articles (--articles, e.g. data/articles/test): statement P/R/F1 and speaker, "
+        "on_behalf_of, actor and polarity accuracy; with --model, the end-to-end stance micro-F1 too. On PolNeAR "
+        "(--polnear): content and source precision/recall/F1, exact and >= 50%% token overlap, for all attributions "
+        "and for the speech-cue subset. PolNeAR is not bundled: point --polnear at your copy.",
     )
     extraction.add_argument("--polnear", help="PolNeAR root (holds metadata.tsv and split folders)")
     extraction.add_argument(
         "--articles",
-        help="folder of annotated articles (ID.txt + ID.json), e.g. data/articles: statement P/R/F1 "
-        "and speaker, actor and polarity accuracy",
+        help="folder of annotated articles (ID.txt + ID.json): data/articles/test (held out) or data/articles/dev",
     )
+    extraction.add_argument(
+        "--model", metavar="DIR", help="a stance model: adds the end-to-end stance micro-F1 on --articles"
+    )
+    add_backend_argument(extraction)
     extraction.add_argument("--split", default="test", choices=["train", "dev", "test"], help="default: test")
     extraction.add_argument("--output", default="-", help="JSON output file, or - for stdout (default)")
     add_extractor_argument(extraction)
@@ -189,8 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
 def add_extractor_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--extractor",
-        metavar="DIR",
-        help="a tagger trained with `diplostance train-tagger` instead of the rule-based extractor (default: rules)",
+        metavar="parse|rules|DIR",
+        default="parse",
+        help="how statements and speakers are found: parse (default; spaCy's dependency parse, rules where it finds "
+        "nothing), rules (string patterns only, faster) or the directory of a tagger from `diplostance train-tagger`",
     )
 
 
@@ -269,8 +276,8 @@ def run_score(args: argparse.Namespace) -> int:
     from classifier.output import format_for
 
     fmt = format_for(args.output, args.format)
-    if args.engine == "ray" and args.extractor:
-        raise ValueError("--extractor works with --engine local only")
+    if args.engine == "ray" and args.extractor != "parse":
+        raise ValueError("--extractor works with --engine local only (Ray workers use the default, parse)")
     if args.engine == "ray":
         from classifier.ray_engine import score_with_ray
 
@@ -284,11 +291,9 @@ def run_score(args: argparse.Namespace) -> int:
     from classifier.output import ResumableWriter
     from classifier.pipeline import ArticleScorer
 
-    scorer = ArticleScorer(load_model(args.model, args.backend), batch_size=args.batch_size)
-    if args.extractor:
-        from classifier.tagger import TaggerExtractor
+    from classifier.pipeline import make_extractor
 
-        scorer.extractor = TaggerExtractor.from_pretrained(args.extractor)
+    scorer = ArticleScorer(load_model(args.model, args.backend), make_extractor(args.extractor), batch_size=args.batch_size)
     articles = read_articles(args.inputs, args.id_field, args.text_field)
     if fmt == "table":
         return _score_table(scorer, articles, args.output)
@@ -377,16 +382,19 @@ def run_eval_extraction(args: argparse.Namespace) -> int:
 
     if not args.polnear and not args.articles:
         raise ValueError("give --polnear PATH, --articles DIR, or both")
-    extractor = None
-    if args.extractor:
-        from classifier.tagger import TaggerExtractor
+    from classifier.pipeline import make_extractor
 
-        extractor = TaggerExtractor.from_pretrained(args.extractor)
-    report = {}
+    extractor = make_extractor(args.extractor)
+    model = None
+    if args.model:
+        from classifier.onnx_backend import load_model
+
+        model = load_model(args.model, args.backend)
+    report = {"extractor": str(args.extractor)}
     if args.polnear:
         report["polnear"] = evaluate_polnear(args.polnear, args.split, extractor)
     if args.articles:
-        report["articles"] = evaluate_articles(args.articles, extractor)
+        report["articles"] = evaluate_articles(args.articles, extractor, model)
     with open_output(args.output) as handle:
         handle.write(json.dumps(report, indent=2) + "\n")
     return 0

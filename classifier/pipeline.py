@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from classifier.actors import ActorTable
-from classifier.extract import RawStatement, Sentence, SpeakerAttributor, StatementExtractor
+from classifier.extract import EXTRACTORS, RawStatement, Sentence, SpeakerAttributor, StatementExtractor
 from classifier.modeling import StanceModel
 from classifier.predictor import BatchedPredictor
 from classifier.tagger import TaggerExtractor
@@ -21,6 +21,16 @@ class Extractor(Protocol):
     def sentences(self, text: str) -> list[Sentence]: ...
 
     def extract(self, text: str, sentences: list[Sentence] | None = None) -> list[RawStatement]: ...
+
+
+def make_extractor(spec: str | Path = "parse") -> Extractor:
+    """``parse`` (spaCy's dependency parse, with the rules as fallback), ``rules`` (string patterns alone, the
+    fastest) or the directory of a tagger trained with ``diplostance train-tagger``."""
+    if str(spec) in EXTRACTORS:
+        return StatementExtractor(linker=str(spec))
+    if not Path(spec).is_dir():
+        raise ValueError(f"--extractor: {spec!r} is neither {' nor '.join(EXTRACTORS)} nor a tagger directory")
+    return TaggerExtractor.from_pretrained(spec)
 
 
 @dataclass
@@ -66,11 +76,9 @@ class ArticleScorer:
     batch_size: int = 32
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, extractor: str | Path | None = None) -> ArticleScorer:
-        """The stance model in ``path``; with ``extractor``, a trained tagger directory instead of the rules."""
-        if extractor is None:
-            return cls(StanceModel.from_pretrained(path))
-        return cls(StanceModel.from_pretrained(path), extractor=TaggerExtractor.from_pretrained(extractor))
+    def from_pretrained(cls, path: str | Path, extractor: str | Path = "parse") -> ArticleScorer:
+        """The stance model in ``path``; ``extractor`` is ``parse`` (default), ``rules`` or a tagger directory."""
+        return cls(StanceModel.from_pretrained(path), extractor=make_extractor(extractor))
 
     def find(self, text: str, article_id: str = "article") -> list[dict]:
         """Statements with speakers and offsets, before the model labels them."""

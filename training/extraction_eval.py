@@ -242,6 +242,8 @@ class GoldStatement:
     speaker_mention: str
     actor: str | None
     polarity: str | None
+    on_behalf_of: str | None = None
+    stances: tuple[str, ...] = ()
 
 
 def read_annotated_article(json_path: Path) -> tuple[str, str, list[GoldStatement]]:
@@ -264,7 +266,7 @@ def read_annotated_article(json_path: Path) -> tuple[str, str, list[GoldStatemen
         statements.append(
             GoldStatement(
                 start, start + len(needle), item["speaker"], item.get("speaker_mention", ""), item.get("actor"),
-                item.get("polarity"),
+                item.get("polarity"), item.get("on_behalf_of"), tuple(item.get("stances", ())),
             )
         )  # fmt: skip
         cursor = start
@@ -297,20 +299,42 @@ def _same_speaker(statement: dict, gold: GoldStatement, actors) -> bool:
     )
 
 
-def evaluate_articles(directory: str | Path, extractor=None) -> dict:
-    """Statement precision/recall (>= 50% token overlap of the statement span) and speaker, actor and polarity
-    accuracy over the matched statements, on annotated articles written for this project. A speaker counts as
-    right under another name of the same actor (see :func:`_same_speaker`). ``extractor`` defaults to the rules."""
+def _same_principal(statement: dict, gold: GoldStatement, actors) -> bool:
+    """Both speak for nobody else, or for the same body under any of its names ("Kremlin" and "Russia")."""
+    mine, theirs = statement.get("on_behalf_of"), gold.on_behalf_of
+    if not mine or not theirs:
+        return not mine and not theirs
+    if _same_name(mine, theirs):
+        return True
+    a, b = actors.resolve(mine), actors.resolve(theirs)
+    return a is not None and b is not None and (a.id == b.id or (a.country is not None and a.country == b.country))
+
+
+def evaluate_articles(directory: str | Path, extractor=None, model=None) -> dict:
+    """Statement precision/recall (>= 50% token overlap of the statement span) and speaker, ``on_behalf_of``,
+    actor and polarity accuracy over the matched statements, on annotated articles written for this project. A
+    speaker counts as right under another name of the same actor (see :func:`_same_speaker`). ``extractor``
+    defaults to the parse-based one.
+
+    With a stance ``model``, also the end-to-end stance micro-F1: a predicted (statement, speaker, stance) counts
+    only when the statement was found, with the right speaker, and the label is in the gold set.
+    """
     from classifier.pipeline import ArticleScorer
 
-    finder = ArticleScorer(model=None) if extractor is None else ArticleScorer(model=None, extractor=extractor)
+    finder = ArticleScorer(model=model) if extractor is None else ArticleScorer(model=model, extractor=extractor)
     files = sorted(Path(directory).glob("*.json"))
     if not files:
         raise FileNotFoundError(f"no annotated articles (*.json beside *.txt) in {directory}")
-    n_pred = n_gold = matched = speaker_ok = actor_ok = polarity_ok = 0
+    n_pred = n_gold = matched = speaker_ok = actor_ok = polarity_ok = principal_ok = 0
+    stance_tp = stance_pred = stance_gold = 0
     for path in files:
         article_id, text, gold = read_annotated_article(path)
-        found = finder.find(text, article_id)
+        if model is None:
+            found = finder.find(text, article_id)
+        else:
+            found = [row.as_dict() for row in finder.score(text, article_id)]
+            stance_pred += sum(len(row["stances"]) for row in found)
+            stance_gold += sum(len(g.stances) for g in gold)
         n_pred += len(found)
         n_gold += len(gold)
         used: set[int] = set()
@@ -331,13 +355,17 @@ def evaluate_articles(directory: str | Path, extractor=None) -> dict:
             used.add(j)
             matched += 1
             g = gold[j]
-            speaker_ok += _same_speaker(statement, g, finder.actors)
+            same = _same_speaker(statement, g, finder.actors)
+            speaker_ok += same
+            principal_ok += _same_principal(statement, g, finder.actors)
+            if model is not None and same:
+                stance_tp += len(set(statement["stances"]) & set(g.stances))
             actor = statement["actor"]["id"] if statement["actor"] else None
             actor_ok += _same_name(actor, g.actor)
             polarity_ok += statement["polarity"] == g.polarity
     precision = matched / n_pred if n_pred else 0.0
     recall = matched / n_gold if n_gold else 0.0
-    return {
+    report = {
         "articles": len(files),
         "gold_statements": n_gold,
         "predicted_statements": n_pred,
@@ -349,4 +377,9 @@ def evaluate_articles(directory: str | Path, extractor=None) -> dict:
         "speaker_accuracy": round(speaker_ok / matched, 4) if matched else 0.0,
         "actor_accuracy": round(actor_ok / matched, 4) if matched else 0.0,
         "polarity_accuracy": round(polarity_ok / matched, 4) if matched else 0.0,
+        "on_behalf_of_accuracy": round(principal_ok / matched, 4) if matched else 0.0,
     }
+    if model is not None:
+        report["end_to_end_stance"] = {"gold_labels": stance_gold, "predicted_labels": stance_pred}
+        report["end_to_end_stance"].update(_prf(stance_tp, stance_pred, stance_tp, stance_gold))
+    return report

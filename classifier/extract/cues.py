@@ -21,11 +21,11 @@ CUE_VERBS = (
     "declined|declines|refused|refuses|welcomed|welcomes|welcome|condemned|condemns|condemn|accused|accuses|"
     "argued|argues|asserted|asserts|wrote|writes|tweeted|posted|expressed|expresses|voiced|repeated|repeats|"
     "repeat|maintained|maintains|claimed|claims|acknowledged|acknowledges|confirmed|confirms|denied|denies|"
-    "proposed|proposes|suggested|suggests|offered|offers|pressed|presses|recalled|cautioned|predicted|"
+    "proposed|proposes|suggested|suggests|offered|offers|pressed|presses|press|recalled|cautioned|predicted|"
     "threatened|threatens|promised|promises|appealed|appeals|praised|praises|criticized|criticised|"
     "criticizes|criticises|decried|deplored|denounced|denounces|lamented|regretted|hailed|hails|agreed|"
     "agrees|endorsed|endorses|encouraged|encourages|invited|invites|reminded|explained|replied|"
-    "admitted|conceded|answered|answers|responded|responds|signalled|signaled|indicated|ruled out|rules out|objected|"
+    "admitted|conceded|termed|terms|described|describes|answered|answers|responded|responds|signalled|signaled|indicated|ruled out|rules out|objected|"
     "warn|insist|argue|claim|note|deny|admit|vow|promise|predict|stress|reiterate|mentioned|mentions|mention|"
     "testified|testifies|acknowledge|complained|complains|complain|explains|explain|suggest|remarked|"
     "contended|contends|maintain|declare|announce|asked|asks"
@@ -48,7 +48,11 @@ ACCORDING_GAP = re.compile(
     re.IGNORECASE,
 )
 # "More than 14,000 Palestinians have been killed, according to health authorities": a count, not a statement.
-CASUALTIES = re.compile(r"\d[\d,.]*\b.*\b(?:killed|dead|died|wounded|injured|displaced|missing)\b", re.IGNORECASE)
+CASUALTIES = re.compile(
+    r"\d[\d,.]*\b.*\b(?:killed|dead|died|wounded|injured|displaced|missing)\b"
+    r"|\b(?:killed|wounded|injured|displaced|uprooted|detained)\s+(?:\w+\s+){0,3}?\d[\d,.]*",
+    re.IGNORECASE,
+)
 COORDINATION = re.compile(r"\s*,\s*|\s*,?\s+and\s+(?:the\s+)?")
 # Words allowed between a subject and its cue ("Turkey has also", "The ministry said in a statement").
 FILLER = {
@@ -93,6 +97,8 @@ def not_speech(text: str, cue: re.Match) -> bool:
         return True
     if word in ("states", "state"):
         return not re.match(r"(?:,\s*|\s+)that\b", after)
+    if word in ("press", "pressed", "presses"):
+        return re.match(r"\s+(?:on|ahead|forward|home)\b", after) is not None  # "press on with the offensive"
     if word in ("recalled", "recalls"):
         return re.match(r"\s+(?:\S+\s+){0,3}?(?:ambassador|envoy|diplomat|embassy|staff|troops)", after) is not None
     if word in ("declared", "declares"):

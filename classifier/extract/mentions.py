@@ -80,7 +80,9 @@ GROUP_NOUNS = (
     "resident|witness|man|woman"
 )
 _GROUP = re.compile(
-    r"\b(?:(?:the|a|an|one|some|several|two|three|many)\s+)?(?:[a-z][\w-]*\s+)?(?:" + GROUP_NOUNS + r")\b",
+    r"\b(?:(?:the|a|an|one|some|several|two|three|many)\s+)?(?:(?!(?:and|or|but|nor)\s)[a-z][\w-]*\s+)?(?:"
+    + GROUP_NOUNS
+    + r")\b",
     re.IGNORECASE,
 )
 _LOCATIVE = re.compile(r"\b(?:in|at|from|near|outside|across|throughout|into|to|toward|towards)\s+$", re.IGNORECASE)
@@ -163,6 +165,8 @@ def split_title(text: str) -> tuple[str, str]:
         cut = len(words)
         while cut > 1 and words[cut - 1].islower() and lowered[cut - 1] in ROLE_WORDS:
             cut -= 1
+        if cut == 1 and len(words) > 1 and _DEMONYM.search(words[0]):
+            return text, ""  # "Ugandan military", "Israeli forces": the body, not the demonym alone
         return " ".join(words[:cut]), " ".join(words[cut:])
     if last_title >= 0 and not name_words:
         return "", text

@@ -46,7 +46,7 @@ ISSUED_OBJECTS = {"appeal", "statement", "call", "warning", "communique", "decla
 # ("The military said Makenga had agreed to withdraw", "Putin said Russia supported the proposal").
 SPEECH_STEMS = (
     "say", "said", "tell", "told", "stress", "emphasi", "urge", "call", "appeal", "demand", "warn", "insist", "note",
-    "declare", "announce", "state", "reiterat", "reaffirm", "affirm", "pledge", "vow", "press", "wr", "tweet",
+    "declare", "announce", "state", "reiterat", "reaffirm", "affirm", "pledge", "vow", "wr", "tweet",
     "argue", "assert", "suggest", "propose", "den", "confirm", "acknowledg", "condemn", "accuse", "welcome",
     "prais", "critici", "decr", "deplor", "denounc", "lament", "hail", "reject", "dismiss", "ask", "repl", "explain",
     "complain", "threaten", "promis", "predict", "caution", "remind", "add", "express", "voice", "repeat",
@@ -154,8 +154,8 @@ class ParseLinker:
             if any(a <= match.start() < b for a, b in quoted):
                 continue
             verb = _token_at(doc, match.start() - offset)
-            if verb is None or verb.i in seen:
-                continue
+            if verb is None or verb.i in seen or verb.tag_.startswith("NN"):
+                continue  # a noun ("calls for a truce grew", "the press"), not a speech verb
             if _NEEDS_CLAUSE.fullmatch(verb.text) and not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
                 continue
             if verb.dep_ in _MODIFIER:
@@ -258,7 +258,10 @@ class ParseLinker:
             return None  # '"Rwanda," the minister told the council, "must withdraw"': quoted words speak for nobody
         for mention in sentence.mentions:
             if mention.start <= start < mention.end:
-                return mention
+                words = {w.lower() for w in mention.text.split()}
+                if not words & STATEMENT_NOUNS or token.lower_ in STATEMENT_NOUNS:
+                    return mention
+                break  # "the ISPR statement", "Resolutions of the Security Council": the owner alone
         if token.tag_ in ("PRP", "PRP$", "WP", "WP$", "WDT", "EX", "DT"):
             return None
         # A subject the mention patterns missed ("Council members", "his party", "That faction"); a thing is not a
@@ -266,6 +269,8 @@ class ParseLinker:
         if token.tag_ not in ("NNP", "NNPS", "NNS") and token.lower_ not in SPEAKER_NOUNS | STATEMENT_NOUNS:
             return None
         left = min([c.left_edge.i for c in token.lefts if c.dep_ in _NOUN_LEFT] + [token.i])
+        while left < token.i and token.doc[left].lower_ in STATEMENT_NOUNS:
+            left += 1
         span = token.doc[left : token.i + 1]
         begin, end = self.offset + span.start_char, self.offset + span.end_char
         surface = text[begin:end]
