@@ -18,7 +18,10 @@ from classifier.extract.spans import RawStatement
 
 # Which titles a description's head noun can refer back to.
 ROLE_FITS = {
-    "diplomat": ("secretary of state", "foreign minister", "foreign secretary", "ambassador", "envoy", "diplomat"),
+    "diplomat": (
+        "secretary of state", "foreign minister", "foreign secretary", "ambassador", "envoy", "diplomat",
+        "foreign policy chief",
+    ),
     "minister": ("minister",),
     "secretary": ("secretary",),
     "secretary-general": ("secretary-general",),
@@ -62,8 +65,17 @@ _SPOKESPERSON_APPOSITION = re.compile(
 
 
 _AGENT_WORDS = r"spokes(?:man|woman|person)|press secretary|envoy|ambassador|representative|negotiator|mediator"
-_TITLE_AFTER = re.compile(r",\s+(?P<title>(?:a\s+|an\s+|the\s+)?[^,]{0,60}?\b(?:" + _AGENT_WORDS + r")\b[^,]{0,50}),")
-_TITLE_BEFORE = re.compile(r"(?P<title>(?:[Tt]he|[Aa]n?)\s+[^,.]{0,60}?\b(?:" + _AGENT_WORDS + r")[^,.]{0,30}),\s+$")
+_ROLE_WORDS = _AGENT_WORDS + r"|minister|secretary|president|chief|head|leader|commander|general|chairman|premier"
+
+
+def _titles(heads: str) -> tuple[re.Pattern, re.Pattern]:
+    """A title with one of ``heads`` set after a name by commas, and one set before it."""
+    after = re.compile(r",\s+(?P<title>(?:a\s+|an\s+|the\s+)?[^,]{0,60}?\b(?:" + heads + r")\b[^,]{0,50}),")
+    before = re.compile(r"(?P<title>(?:[Tt]he|[Aa]n?)\s+[^,.]{0,60}?\b(?:" + heads + r")[^,.]{0,30}),\s+$")
+    return after, before
+
+
+_TITLE_AFTER, _TITLE_BEFORE = _titles(_AGENT_WORDS)
 
 
 class SpeakerAttributor:
@@ -85,6 +97,9 @@ class SpeakerAttributor:
         self, text: str, statements: list[RawStatement], sentences: list[Sentence]
     ) -> list[tuple[RawStatement, list[Attribution]]]:
         named = [m for s in sentences for m in s.mentions if m.kind == "named" and not m.locative]
+        for mention in named:
+            # "The European Union's foreign policy chief, Josep Borrell,": the title later descriptions refer to
+            mention.role = mention.role or self._apposed_title(text, mention, _ROLE_WORDS)
         results: list[tuple[RawStatement, list[Attribution]]] = []
         spoken: list[Attribution] = []  # every attribution so far, in article order
         for statement in statements:
@@ -131,15 +146,16 @@ class SpeakerAttributor:
         return inner if self._description_referent(inner, before) is not None else None
 
     @staticmethod
-    def _apposed_title(text: str, mention: Mention | None) -> str:
+    def _apposed_title(text: str, mention: Mention | None, heads: str = "") -> str:
         """A title set beside a name by commas: "Stephane Dujarric, spokesman for the secretary-general," or
         "The Houthis' chief negotiator, Mohammed Abdulsalam,"."""
         if mention is None or mention.kind != "named":
             return ""
-        after = _TITLE_AFTER.match(text, mention.end)
+        after_pattern, before_pattern = (_TITLE_AFTER, _TITLE_BEFORE) if not heads else _titles(heads)
+        after = after_pattern.match(text, mention.end)
         if after is not None:
             return after.group("title")
-        before = _TITLE_BEFORE.search(text, max(0, mention.start - 80), mention.start)
+        before = before_pattern.search(text, max(0, mention.start - 80), mention.start)
         return before.group("title") if before is not None and text[mention.end : mention.end + 1] == "," else ""
 
     def _with_role(self, attribution: Attribution, named: list[Mention]) -> Attribution:

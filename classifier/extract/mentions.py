@@ -181,9 +181,12 @@ def find_mentions(text: str, start: int, end: int, blocked: list[tuple[int, int]
     mentions = _with_bodies(text, _named(text, start, end), end)
     taken = [(m.start, m.end) for m in mentions]
     for match in _DESCRIPTION.finditer(text, start, end):
-        if not any(a < match.end() and match.start() < b for a, b in taken):
-            mention = Mention(match.start(), match.end(), match.group(), "description", role=match.group())
-            mentions.append(mention)
+        # "The top EU diplomat", "the former Kenyan leader": a title with no name is a description, all of it
+        inside = [m for m in mentions if m.start < match.end() and match.start() < m.end]
+        if all(not m.name and match.start() <= m.start and m.end <= match.end() for m in inside):
+            mentions = [m for m in mentions if m not in inside]
+            mentions.append(Mention(match.start(), match.end(), match.group(), "description", role=match.group()))
+    taken = [(m.start, m.end) for m in mentions]
     for match in _GROUP.finditer(text, start, end):
         taken = [(m.start, m.end) for m in mentions]
         if not any(a < match.end() and match.start() < b for a, b in taken):

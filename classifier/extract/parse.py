@@ -52,6 +52,7 @@ SPEECH_STEMS = (
     "complain", "threaten", "promis", "predict", "caution", "remind", "add", "express", "voice", "repeat",
 )  # fmt: skip
 LIST_PREPOSITIONS = {"including", "among", "like", "such"}
+REPRESENTATIVES = {"envoys", "ministers", "representatives", "ambassadors", "delegations", "leaders", "diplomats"}
 _RELATIVE = {"which", "who", "that"}
 _NOUN_LEFT = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case", "predet", "npadvmod"}
 # Cue words that are speech only with a clause after them: "Syria has maintained some 14,000 troops" is keeping,
@@ -158,7 +159,7 @@ class ParseLinker:
                 continue  # a noun ("calls for a truce grew", "the press"), not a speech verb
             if _NEEDS_CLAUSE.fullmatch(verb.text) and not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
                 continue
-            if verb.dep_ in _MODIFIER:
+            if verb.dep_ in _MODIFIER and not _misparsed_finite(verb):
                 continue
             seen.add(verb.i)
             yield verb, (match.start(), match.end()), match
@@ -184,6 +185,8 @@ class ParseLinker:
             if target is None:
                 return "passive"
             return self._mentions(text, sentence, doc, [target])
+        if _misparsed_finite(verb):
+            return None  # the parse went wrong around it: let the rules read the sentence
         current = verb
         for _ in range(6):
             subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
@@ -230,7 +233,10 @@ class ParseLinker:
         """The members of a plural subject given as a list: "governments including Norway and Qatar"."""
         if noun.tag_ != "NNS":
             return []
-        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in LIST_PREPOSITIONS):
+        # "governments including ...", and "Envoys of the United States, China and Russia": people who speak for
+        # the states listed
+        of = {"of"} if noun.lower_ in REPRESENTATIVES else set()
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in LIST_PREPOSITIONS | of):
             objects = [c for c in prep.subtree if c.dep_ == "pobj" and c.tag_ in ("NNP", "NNPS")]
             if objects:
                 return objects[:1]
@@ -259,9 +265,10 @@ class ParseLinker:
         for mention in sentence.mentions:
             if mention.start <= start < mention.end:
                 words = {w.lower() for w in mention.text.split()}
-                if not words & STATEMENT_NOUNS or token.lower_ in STATEMENT_NOUNS:
+                wrappers = STATEMENT_NOUNS | REPRESENTATIVES
+                if not words & wrappers or token.lower_ in wrappers:
                     return mention
-                break  # "the ISPR statement", "Resolutions of the Security Council": the owner alone
+                break  # "the ISPR statement", "Envoys of the United States": the owner alone
         if token.tag_ in ("PRP", "PRP$", "WP", "WP$", "WDT", "EX", "DT"):
             return None
         # A subject the mention patterns missed ("Council members", "his party", "That faction"); a thing is not a
@@ -309,6 +316,12 @@ def _governs(outer, inner) -> bool:
             return token.dep_ not in ("conj", "advcl", "xcomp")
         token = token.head
     return False
+
+
+def _misparsed_finite(verb) -> bool:
+    """A finite verb parsed as a noun's modifier ('"...?" a reporter asked', "Resolution 47, adopted ..., called on"):
+    the small parser's commonest error on wire copy, where the sentence's real verb hangs off a noun."""
+    return verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBZ", "VBP")
 
 
 def _reported_clause(outer, inner) -> bool:
