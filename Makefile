@@ -34,8 +34,10 @@ check-data: install
 	$(VENV)/bin/diplostance data check data/train.jsonl data/dev.jsonl data/test.jsonl
 
 POLNEAR ?= ../shared/data/polnear
-eval-extraction: install
-	$(VENV)/bin/diplostance eval-extraction --articles data/articles $(if $(wildcard $(POLNEAR)),--polnear $(POLNEAR) --split test)
+# Held-out articles (data/articles/test), end to end with the model; PolNeAR too when ../shared has a copy.
+POLNEAR_SPLIT ?= $(if $(wildcard $(POLNEAR)/test),test,dev)
+eval-extraction: install $(MODEL)/diplostance.json
+	$(VENV)/bin/diplostance eval-extraction --articles data/articles/test --model $(MODEL) $(if $(wildcard $(POLNEAR)),--polnear $(POLNEAR) --split $(POLNEAR_SPLIT))
 
 # Trains three seeds (about half an hour on 2 cores) and rewrites docs/results.md.
 results: install

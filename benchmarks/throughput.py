@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from classifier.extract import StatementExtractor
 from classifier.modeling import StanceModel
 from classifier.pipeline import ArticleScorer
 
@@ -51,7 +52,7 @@ def load_statements(limit: int) -> tuple[list[str], list[str]]:
 
 def build_articles(count: int, words: int) -> list[tuple[str, str]]:
     """``count`` articles of at least ``words`` words, from whole paragraphs of the annotated articles."""
-    sources = sorted((ROOT / "data" / "articles").glob("*.txt"))
+    sources = sorted((ROOT / "data" / "articles" / "dev").glob("*.txt"))
     paragraphs = [[p for p in s.read_text(encoding="utf-8").split("\n\n") if p.strip()] for s in sources]
     articles = []
     for index in range(count):
@@ -234,14 +235,22 @@ def main(argv: list[str] | None = None) -> dict:
                                    "speedup_over_plain_loop": round(rate / plain, 2)}  # fmt: skip
     predict_rate = figures["predict"]["corpus"]["torch_fp32_statements_per_s"]
 
-    # 3. score: extraction + attribution + model, on ~700-word articles.
+    # 3. score: extraction + attribution + model, on ~700-word articles, with the parse-based extractor (the
+    # default) and with the rules alone; extraction alone for each, so the parser's own cost shows.
+    rules = ArticleScorer(model, StatementExtractor("rules"), batch_size=args.batch_size)
     extract_rate = len(articles) / timed(lambda: [scorer.find(text, i) for i, text in articles], repeats=1)
+    rules_extract_rate = len(articles) / timed(lambda: [rules.find(text, i) for i, text in articles], repeats=1)
     score_articles_per_s, statements = score_rate(scorer, articles)
+    rules_articles_per_s, _ = score_rate(rules, articles)
     figures["score"] = {"articles": len(articles),
                         "mean_words": round(float(np.mean([len(t.split()) for _, t in articles])), 1),
                         "statements_per_article": round(statements / len(articles), 1),
                         "torch_fp32_articles_per_s": round(score_articles_per_s, 2),
-                        "extraction_only_articles_per_s": round(extract_rate, 1)}  # fmt: skip
+                        "rules_torch_fp32_articles_per_s": round(rules_articles_per_s, 2),
+                        "parse_vs_rules_articles_per_s": round(score_articles_per_s / rules_articles_per_s, 3),
+                        "extraction_only_articles_per_s": round(extract_rate, 1),
+                        "rules_extraction_only_articles_per_s": round(rules_extract_rate, 1),
+                        "parser_ms_per_article": round(1000 / extract_rate - 1000 / rules_extract_rate, 1)}  # fmt: skip
 
     # 4. How cost grows with article length.
     figures["by_length"] = []

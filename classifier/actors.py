@@ -43,8 +43,12 @@ def _key(name: str) -> str:
 
 # Titles of people who speak for someone else, and where the title names who ("spokesman for the Kremlin",
 # "State Department spokeswoman", "Russia's deputy U.N. ambassador", "UN envoy").
-_AGENTS = r"spokes(?:man|woman|person|people)|press secretary|envoy|ambassador|representative|official|negotiator|mediator"
-_SPEAKS_FOR = re.compile(r"\b(?:" + _AGENTS + r")\s+(?:for|of|to)\s+(?P<body>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})")
+_AGENTS = (
+    r"spokes(?:man|woman|person|people)|press secretary|envoy|ambassador|representative|official|negotiator|mediator"
+)
+_SPEAKS_FOR = re.compile(
+    r"\b(?:" + _AGENTS + r")\s+(?:for|of|to)\s+(?P<body>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})"
+)
 _TITLED_BY = re.compile(
     r"(?i)(?:(?:the|a|an)\s+)?(?P<body>.+?)(?:['\u2019]s)?\s+(?:(?:deputy|chief|special|top|personal|senior|permanent|acting|"
     r"U\.?N\.?)\s+)*(?:" + _AGENTS + r")\b"

@@ -289,11 +289,11 @@ def run_score(args: argparse.Namespace) -> int:
     from classifier.io import count_articles, read_articles
     from classifier.onnx_backend import load_model
     from classifier.output import ResumableWriter
-    from classifier.pipeline import ArticleScorer
+    from classifier.pipeline import ArticleScorer, make_extractor
 
-    from classifier.pipeline import make_extractor
-
-    scorer = ArticleScorer(load_model(args.model, args.backend), make_extractor(args.extractor), batch_size=args.batch_size)
+    scorer = ArticleScorer(
+        load_model(args.model, args.backend), make_extractor(args.extractor), batch_size=args.batch_size
+    )
     articles = read_articles(args.inputs, args.id_field, args.text_field)
     if fmt == "table":
         return _score_table(scorer, articles, args.output)

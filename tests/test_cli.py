@@ -59,8 +59,8 @@ def test_score_contract_on_txt_directory_and_jsonl(model_dir, tmp_path):
     assert main(["score", "--model", str(model_dir), str(articles), str(batch), "--output", str(out)]) == 0
     rows = read_lines(out)
     fields = {
-        "article_id", "statement_id", "speaker", "speaker_mention", "actor", "text", "start", "end", "kind",
-        "polarity", "cue", "stances", "stance_scores", "sentiment", "sentiment_scores",
+        "article_id", "statement_id", "speaker", "speaker_mention", "on_behalf_of", "actor", "text", "start", "end",
+        "kind", "polarity", "cue", "stances", "stance_scores", "sentiment", "sentiment_scores",
     }  # fmt: skip
     assert all(set(row) == fields for row in rows)
     story = [row for row in rows if row["article_id"] == "story"]

@@ -19,9 +19,14 @@ from classifier.extract.spans import RawStatement
 # Which titles a description's head noun can refer back to.
 ROLE_FITS = {
     "diplomat": (
-        "secretary of state", "foreign minister", "foreign secretary", "ambassador", "envoy", "diplomat",
+        "secretary of state",
+        "foreign minister",
+        "foreign secretary",
+        "ambassador",
+        "envoy",
+        "diplomat",
         "foreign policy chief",
-    ),
+    ),  # fmt: skip
     "minister": ("minister",),
     "secretary": ("secretary",),
     "secretary-general": ("secretary-general",),
@@ -111,7 +116,15 @@ class SpeakerAttributor:
                 if relayed is not None:
                     conjuncts = [relayed]
                 elif statement.speakers:
-                    conjuncts = statement.speakers  # the parse found the coordinated subject
+                    # the parse found the coordinated subject; the list pattern can add what it left out
+                    listed = [
+                        m
+                        for m in self._conjuncts(text, statement.speakers[-1], named)
+                        if not any(m.start < s.end and s.start < m.end for s in statement.speakers)
+                        or m in statement.speakers
+                    ]
+                    chosen = {m.start: m for m in [*statement.speakers, *listed]}
+                    conjuncts = [chosen[start] for start in sorted(chosen)]
                 else:
                     conjuncts = self._conjuncts(text, mention, named)
                 resolved = [self._with_role(self._resolve(text, m, named, spoken), named) for m in conjuncts]

@@ -25,7 +25,8 @@ CUE_VERBS = (
     "threatened|threatens|promised|promises|appealed|appeals|praised|praises|criticized|criticised|"
     "criticizes|criticises|decried|deplored|denounced|denounces|lamented|regretted|hailed|hails|agreed|"
     "agrees|endorsed|endorses|encouraged|encourages|invited|invites|reminded|explained|replied|"
-    "admitted|conceded|termed|terms|described|describes|answered|answers|responded|responds|signalled|signaled|indicated|ruled out|rules out|objected|"
+    "admitted|conceded|termed|terms|described|describes|answered|answers|responded|responds|signalled|signaled|"
+    "indicated|ruled out|rules out|objected|"
     "warn|insist|argue|claim|note|deny|admit|vow|promise|predict|stress|reiterate|mentioned|mentions|mention|"
     "testified|testifies|acknowledge|complained|complains|complain|explains|explain|suggest|remarked|"
     "contended|contends|maintain|declare|announce|asked|asks"
@@ -73,8 +74,6 @@ FILLER = {
 }  # fmt: skip
 
 
-
-
 def right_after(text: str, cue: tuple[int, int], mention: Mention) -> bool:
     """``mention`` opens the clause the cue introduces ("said (that) Pompeo ...", "said on Thursday they ...")."""
     if mention.start < cue[1]:
@@ -106,7 +105,6 @@ def not_speech(text: str, cue: re.Match) -> bool:
             re.match(r"\s+(?:(?:a|an|the)\s+)?(?:independence|state of|emergency|martial law|war\b)", after) is not None
         )
     return False
-
 
 
 def is_filler(gap: str) -> bool:

@@ -34,9 +34,9 @@ STATEMENT_NOUNS = {
     "post", "tweet", "verbale", "document", "draft", "proposal", "plan",
 }  # fmt: skip
 # Singular heads that can speak when the mention patterns did not catch them (plural nouns always can).
-SPEAKER_NOUNS = {
-    w.lower() for w in re.split(r"[|\s]+", DESCRIPTION_HEADS + "|" + GROUP_NOUNS) if w.isalpha()
-} | {"party", "faction", "coalition", "junta", "leadership", "side", "camp", "cabinet", "presidency", "parliament"}
+_EXTRA_SPEAKERS = {"party", "faction", "coalition", "junta", "leadership", "side", "camp", "cabinet", "parliament"}
+SPEAKER_NOUNS = {w.lower() for w in re.split(r"[|\s]+", DESCRIPTION_HEADS + "|" + GROUP_NOUNS) if w.isalpha()}
+SPEAKER_NOUNS |= _EXTRA_SPEAKERS
 ISSUE_VERBS = {"issued", "issues", "released", "releases", "published", "delivered", "sent", "made"}
 # Participles that name who issued a statement ("a statement issued by the ministry"); "drafted by" does not.
 ISSUED_BY = {"issued", "released", "signed", "published", "posted", "sent", "read", "delivered"}
@@ -83,7 +83,11 @@ def load_pipeline():
                 continue
             nlp = module.load(exclude=UNUSED)
             meta = nlp.meta
-            if meta.get("lang") != "en" or meta.get("name") != name or not f"{meta.get('version')}.".startswith(version):
+            if (
+                meta.get("lang") != "en"
+                or meta.get("name") != name
+                or not f"{meta.get('version')}.".startswith(version)
+            ):
                 raise RuntimeError(
                     f"{package}: expected the English pipeline {name} {version.rstrip('.')}, found "
                     f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}; reinstall it: {INSTALL_HINT}"
@@ -138,6 +142,10 @@ class ParseLinker:
             if found is None and match is not None:
                 mention = self.rules.subject(text, sentence, cue[0], cue[1])
                 found = [mention] if mention is not None else None
+            if found and len(found) == 1 and found[0].kind == "named":
+                # the parser can miss the rest of a list ("Country9, France and the United States"): the mention
+                # that ends it, from which attribution walks the list back
+                found = [self.rules.last_conjunct(text, sentence, found[0], cue[0])]
             if found:
                 linked.append((verb, found[0], cue, found))
         linked = self._drop_embedded(linked)
@@ -303,8 +311,8 @@ class ParseLinker:
                     dropped.add(id(outer))  # "Turkey has supported the offensive, officials said.": a source tag
                 elif _reported_clause(outer[0], inner[0]) and inner[0].lower_.startswith(SPEECH_STEMS):
                     dropped.add(id(outer))
-                else:
-                    dropped.add(id(inner))  # an act, or a verb deep in the reported clause ("as long as Morocco denied")
+                else:  # an act, or a verb deep in the reported clause ("as long as Morocco denied")
+                    dropped.add(id(inner))
         return [item for item in linked if id(item) not in dropped]
 
 

@@ -36,4 +36,3 @@ def polarity(statement: str) -> str:
     if _QUESTIONED.search(statement) or quoted_question or statement.rstrip().rstrip("\"\u201d\u00bb'").endswith("?"):
         return "question"
     return "asserted"
-

@@ -187,11 +187,11 @@ class RuleLinker:
                 owner_end = mention.end
                 continue
             if opens:
-                return self._last_conjunct(text, sentence, mention, cue_start)
+                return self.last_conjunct(text, sentence, mention, cue_start)
         return None
 
     @staticmethod
-    def _last_conjunct(text: str, sentence: Sentence, mention: Mention, limit: int) -> Mention:
+    def last_conjunct(text: str, sentence: Sentence, mention: Mention, limit: int) -> Mention:
         """The last name of a coordination that starts at ``mention`` ("France, Britain and Spain"): the
         attributor walks back from it, so the clause is one statement per conjunct, not two."""
         last = mention
@@ -247,7 +247,7 @@ class RuleLinker:
         ]
 
     def drop_repeats(self, pairs: list[tuple[Mention, tuple[int, int]]]) -> list[tuple[Mention, tuple[int, int]]]:
-        """"Saakashvili accused Russia ..., and he insisted": a later pronoun subject repeats the sentence's speaker."""
+        """A later pronoun subject repeats the sentence's speaker ("Saakashvili accused ..., and he insisted")."""
         return [
             pair
             for pair in pairs
@@ -345,5 +345,3 @@ class RuleLinker:
             sentence.paragraph,
             polarity(text[sentence.start : sentence.end]),
         )
-
-

@@ -136,7 +136,6 @@ def is_headline(paragraph: str) -> bool:
     )
 
 
-
 @dataclass
 class Sentence:
     """One sentence: its span, its paragraph, the quotations in it and the mentions outside them."""
@@ -147,7 +146,6 @@ class Sentence:
     quotes: list[Quote]
     mentions: list[Mention]
     headline: bool = False
-
 
 
 def split_article(text: str) -> list[Sentence]:
