@@ -83,6 +83,14 @@ def _titles(heads: str) -> tuple[re.Pattern, re.Pattern]:
 _TITLE_AFTER, _TITLE_BEFORE = _titles(_AGENT_WORDS)
 
 
+# Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
+STATEMENT_HEADS = {"statement", "communique", "communiqué", "appeal", "verbale", "letter", "declaration", "message"}
+_NAME_WORD = r"(?:[A-Z][\w.\u2019'-]*|of|for|the|and|in|on|de|du|des|la|le|d[\u2019']\w+)"
+_ACRONYM_DEFINED = re.compile(
+    r"(?P<name>[A-Z][\w.\u2019'-]*(?:\s+" + _NAME_WORD + r"){1,9})\s+\((?P<acronym>[A-Z][A-Za-z-]{1,9})\)"
+)
+
+
 class SpeakerAttributor:
     """Resolves each raw statement's mention against the named speakers seen earlier in the article.
 
@@ -102,6 +110,8 @@ class SpeakerAttributor:
         self, text: str, statements: list[RawStatement], sentences: list[Sentence]
     ) -> list[tuple[RawStatement, list[Attribution]]]:
         named = [m for s in sentences for m in s.mentions if m.kind == "named" and not m.locative]
+        # "Liberians United for Reconciliation and Democracy (LURD)": the acronym names the same speaker later
+        self._acronyms = {m.group("acronym"): m.group("name") for m in _ACRONYM_DEFINED.finditer(text)}
         for mention in named:
             # "The European Union's foreign policy chief, Josep Borrell,": the title later descriptions refer to
             mention.role = mention.role or self._apposed_title(text, mention, _ROLE_WORDS)
@@ -159,6 +169,28 @@ class SpeakerAttributor:
         return inner if self._description_referent(inner, before) is not None else None
 
     @staticmethod
+    def _issuer(text: str, mention: Mention, spoken: list[Attribution]) -> Attribution | None:
+        """Who issued "the statement", "the appeal", "the note verbale": the last speaker whose sentence named that
+        kind of statement ("Paris called for a halt in an appeal ... the appeal added"), else the last body that
+        spoke, within a few paragraphs."""
+        noun = mention.text.lower().split()[-1]
+        earlier = [
+            a
+            for a in spoken
+            if a.mention is not None
+            and a.mention.start < mention.start
+            and mention.start - a.mention.start < 2000
+            and a.speaker not in ("reporter", "unknown")
+            and a.mention.kind != "description"
+        ]
+        for attribution in reversed(earlier):
+            start = text.rfind("\n", 0, attribution.mention.start) + 1
+            stop = text.find("\n", attribution.mention.end)
+            if noun in text[start : stop if stop >= 0 else len(text)].lower():
+                return attribution
+        return next((a for a in reversed(earlier) if not a.person), None)
+
+    @staticmethod
     def _apposed_title(text: str, mention: Mention | None, heads: str = "") -> str:
         """A title set beside a name by commas: "Stephane Dujarric, spokesman for the secretary-general," or
         "The Houthis' chief negotiator, Mohammed Abdulsalam,"."""
@@ -212,11 +244,20 @@ class SpeakerAttributor:
             if re.fullmatch(r"(?:Security Council |UN |U\.N\. )?Resolutions?", mention.name):
                 # "Resolution 1701 calls for": numbered resolutions are the Security Council's
                 return Attribution("UN Security Council", mention, mention.role)
+            defined = _ACRONYM_DEFINED.match(text, mention.start)
+            if defined is not None:
+                # "The UN Operation in Cote d'Ivoire (UNOCI) said": the whole name, not the words before "in"
+                return Attribution(defined.group("name"), mention, mention.role)
+            if mention.name in self._acronyms:
+                return Attribution(self._acronyms[mention.name], mention, mention.role)  # "LURD said" later on
             return Attribution(mention.name, mention, mention.role)
         if mention.kind == "pronoun":
             last = self._last_person_speaker(text, mention, spoken, before)
             if last is not None:
                 return Attribution(last.speaker, mention, last.role, person=True)
+            body = self._last_body_speaker(text, mention, spoken, before)
+            if body is not None:
+                return Attribution(body.speaker, mention, body.role)
             referent = self._pronoun_referent(text, mention, before)
             if referent is not None:
                 return Attribution(self._full_name(referent, before), mention, referent.role)
@@ -227,6 +268,10 @@ class SpeakerAttributor:
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
         head = mention.text.lower().split()[-1].rstrip("s") if mention.text.split() else ""
+        if head in STATEMENT_HEADS:
+            issuer = self._issuer(text, mention, spoken)
+            if issuer is not None:
+                return Attribution(issuer.speaker, mention, issuer.role, person=issuer.person)
         if head in ORG_HEADS and mention.text.lower().startswith("the "):
             # "the group said": the organisation that spoke last.
             for earlier in reversed(spoken):
@@ -317,6 +362,30 @@ class SpeakerAttributor:
             if earlier.mention.kind == "pronoun" and earlier.mention.text.lower() in ("he", "she"):
                 gender = "m" if earlier.mention.text.lower() == "he" else "f"
             return earlier if gender in (None, wanted) else None
+        return None
+
+    def _last_body_speaker(
+        self, text: str, pronoun: Mention, spoken: list[Attribution], before: list[Mention]
+    ) -> Attribution | None:
+        """ "It said" / "they added" usually continue the body that spoke last, unless another organisation or state
+        has been named as a sentence's subject since (then the nearest name decides, as before)."""
+        if pronoun.text.lower() not in ("it", "they"):
+            return None
+        for earlier in reversed(spoken):
+            if earlier.mention is None or earlier.mention.start >= pronoun.start:
+                continue
+            if earlier.person or earlier.speaker in ("reporter", "unknown") or earlier.mention.kind == "pronoun":
+                return None
+            if pronoun.start - earlier.mention.start > 1500:
+                return None
+            since = [
+                m
+                for m in before
+                if earlier.mention.end <= m.start
+                and m.is_organisation
+                and re.search(r"(?:^|[.!?:]['\"\u201d]?\s+|\n)$", text[max(0, m.start - 4) : m.start])
+            ]
+            return None if since else earlier
         return None
 
     def _asked(self, text: str, reporter: Mention, before: list[Mention]) -> Attribution | None:

@@ -26,6 +26,7 @@ CUE_VERBS = (
     "criticizes|criticises|decried|deplored|denounced|denounces|lamented|regretted|hailed|hails|agreed|"
     "agrees|endorsed|endorses|encouraged|encourages|invited|invites|reminded|explained|replied|"
     "admitted|conceded|termed|terms|described|describes|answered|answers|responded|responds|signalled|signaled|"
+    "assured|assures|"
     "indicated|ruled out|rules out|objected|"
     "warn|insist|argue|claim|note|deny|admit|vow|promise|predict|stress|reiterate|mentioned|mentions|mention|"
     "testified|testifies|acknowledge|complained|complains|complain|explains|explain|suggest|remarked|"

@@ -22,7 +22,9 @@ TITLE_WORDS = ROLE_WORDS | {
     "affairs", "department", "coordinator", "rapporteur", "commissioner", "adviser", "advisor", "aide",
     "counsellor", "councillor", "speaker", "attorney", "justice", "judge", "director", "director-general",
 }  # fmt: skip
-CONNECTORS = {"of", "for", "the", "de", "del", "da", "di", "bin", "al", "van", "von", "la", "le", "du", "on"}
+CONNECTORS = {
+    "of", "for", "the", "de", "del", "da", "di", "bin", "al", "van", "von", "la", "le", "du", "on", "dos", "das", "do",
+}  # fmt: skip
 # Capitalised words that start sentences or name times, not speakers.
 STOP_CAPITALS = {
     "the", "a", "an", "in", "on", "at", "by", "for", "with", "from", "to", "but", "and", "or", "if", "as",

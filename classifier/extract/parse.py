@@ -49,7 +49,7 @@ SPEECH_STEMS = (
     "declare", "announce", "state", "reiterat", "reaffirm", "affirm", "pledge", "vow", "wr", "tweet",
     "argue", "assert", "suggest", "propose", "den", "confirm", "acknowledg", "condemn", "accuse", "welcome",
     "prais", "critici", "decr", "deplor", "denounc", "lament", "hail", "reject", "dismiss", "ask", "repl", "explain",
-    "complain", "threaten", "promis", "predict", "caution", "remind", "add", "express", "voice", "repeat",
+    "complain", "threaten", "promis", "predict", "caution", "remind", "add", "express", "voice", "repeat", "assur",
 )  # fmt: skip
 LIST_PREPOSITIONS = {"including", "among", "like", "such"}
 REPRESENTATIVES = {"envoys", "ministers", "representatives", "ambassadors", "delegations", "leaders", "diplomats"}
@@ -169,6 +169,8 @@ class ParseLinker:
                 continue
             if verb.dep_ in _MODIFIER and not _misparsed_finite(verb):
                 continue
+            if _asked_about(verb):
+                continue  # "Asked whether the United States would support ..., he declined to say"
             seen.add(verb.i)
             yield verb, (match.start(), match.end()), match
         for token in doc:
@@ -204,8 +206,14 @@ class ParseLinker:
                 return None
             if current.dep_ == "conj":
                 # "Kirby said the US had seen ... and warned": a speech verb coordinated inside a reported clause
-                # belongs with the verb that reports the clause, whose subject is the speaker.
-                current = _reporting_verb(current.head) or current.head
+                # belongs with the verb that reports the clause, whose subject is the speaker; unless a person is
+                # that clause's subject ("Karasin said Kozyrev had telephoned Ardzinba and urged him ...").
+                reporting = _reporting_verb(current.head)
+                inner = _child(current.head, "nsubj")
+                if reporting is not None and not self._is_person(sentence, inner):
+                    current = reporting
+                else:
+                    current = current.head
                 continue
             current = current.head
         else:
@@ -218,6 +226,17 @@ class ParseLinker:
         subject = _named_apposition(subjects[0]) or subjects[0]
         heads = self._owners(subject) or self._listed(subject) or [subject]
         return self._mentions(text, sentence, doc, heads)
+
+    def _is_person(self, sentence: Sentence, token) -> bool:
+        """``token`` names a person: a name with a title or of two words or more, not an organisation."""
+        if token is None:
+            return False
+        token = _named_apposition(token) or token
+        start = self.offset + token.idx
+        mention = next((m for m in sentence.mentions if m.start <= start < m.end), None)
+        if mention is None or mention.kind != "named" or mention.is_organisation or mention.locative:
+            return False
+        return bool(mention.role) or len(mention.name.split()) > 1 and token.tag_ == "NNP"
 
     @staticmethod
     def _owners(noun) -> list:
@@ -322,6 +341,16 @@ def _governs(outer, inner) -> bool:
     while token.head.i != token.i:
         if token.head.i == outer.i:
             return token.dep_ not in ("conj", "advcl", "xcomp")
+        token = token.head
+    return False
+
+
+def _asked_about(verb) -> bool:
+    """``verb`` sits in what someone was asked ("asked whether X would support", "was asked if ...")."""
+    token = verb
+    while token.head.i != token.i:
+        if token.dep_ in ("ccomp", "advcl", "xcomp") and token.head.lower_ in ("asked", "asks", "asking"):
+            return any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in token.children)
         token = token.head
     return False
 

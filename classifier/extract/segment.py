@@ -123,9 +123,14 @@ def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tupl
 
 # "MOSCOW, March 5 (Reuters) - ", "BAKU/YEREVAN, Sept 20 - ", "ZVECAN, Kosovo, May 30 (AP) —": a dateline opens the
 # first paragraph of wire copy.
+_DATE = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,\s+\d{4})?"
+_AGENCY = r"\([^()]{1,40}\)"
+_REGION = r",\s+[A-Z][\w.\u2019'-]*(?:\s[A-Z][\w.\u2019'-]*)?"
 DATELINE = re.compile(
-    r"[A-Z][A-Z.'/ -]+,\s+(?:[A-Z][\w.]*(?:\s[A-Z][\w.]*)?,\s+)?[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?\s*"
-    r"(?:\([^()]{1,40}\)\s*)?[-\u2013\u2014]+\s*"
+    # an upper-case place, with a region, date or agency if any; or a place in title case with a region or a date
+    r"(?:[A-Z][A-Z.\u2019'/ -]+(?:" + _REGION + r")?(?:,\s+" + _DATE + r")?\s*(?:" + _AGENCY + r"\s*)?"
+    r"|[A-Z][\w.\u2019'-]+(?:\s[A-Z][\w.\u2019'-]+)?(?:(?:" + _REGION + r")(?:,\s+" + _DATE + r")?|,\s+" + _DATE + r")"
+    r"\s*(?:" + _AGENCY + r"\s*)?)[-\u2013\u2014]+\s*"
 )
 
 
