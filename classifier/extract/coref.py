@@ -117,6 +117,7 @@ class SpeakerAttributor:
             mention.role = mention.role or self._apposed_title(text, mention, _ROLE_WORDS)
         results: list[tuple[RawStatement, list[Attribution]]] = []
         spoken: list[Attribution] = []  # every attribution so far, in article order
+        groups: list[list[Attribution]] = []  # the statements with several speakers, for a later "they"
         for statement in statements:
             mention = statement.mention
             if mention is None:
@@ -140,6 +141,13 @@ class SpeakerAttributor:
                 resolved = [self._with_role(self._resolve(text, m, named, spoken), named) for m in conjuncts]
             for attribution in resolved:
                 attribution.role = attribution.role or self._apposed_title(text, attribution.mention)
+            if mention is not None and mention.text.lower() == "they" and len(resolved) == 1:
+                # "They also appealed to Washington": all of the group that spoke last, if it was one
+                group = next((g for g in reversed(groups) if resolved[0].speaker in [a.speaker for a in g]), None)
+                if group is not None:
+                    resolved = [Attribution(a.speaker, mention, a.role, a.person) for a in group]
+            if len(resolved) > 1:
+                groups.append(resolved)
             spoken.extend(resolved)
             results.append((statement, resolved))
         return results
@@ -268,6 +276,11 @@ class SpeakerAttributor:
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
         head = mention.text.lower().split()[-1].rstrip("s") if mention.text.split() else ""
+        if re.match(r"(?i)the\s+\d+-year-old\b", mention.text):
+            # "the 65-year-old said": the person who spoke last
+            person = next((a for a in reversed(spoken) if a.person and a.mention is not None), None)
+            if person is not None and mention.start - person.mention.start < 1500:
+                return Attribution(person.speaker, mention, person.role, person=True)
         if head in STATEMENT_HEADS:
             issuer = self._issuer(text, mention, spoken)
             if issuer is not None:

@@ -27,6 +27,9 @@ CUE_VERBS = (
     "agrees|endorsed|endorses|encouraged|encourages|invited|invites|reminded|explained|replied|"
     "admitted|conceded|termed|terms|described|describes|answered|answers|responded|responds|signalled|signaled|"
     "assured|assures|"
+    # participles: "..., calling for restraint", "sent a message, welcoming the deal and urging talks"
+    "urging|calling for|calling on|welcoming|demanding|insisting|stressing|appealing for|appealing to|pledging|"
+    "vowing|condemning|"
     "indicated|ruled out|rules out|objected|"
     "warn|insist|argue|claim|note|deny|admit|vow|promise|predict|stress|reiterate|mentioned|mentions|mention|"
     "testified|testifies|acknowledge|complained|complains|complain|explains|explain|suggest|remarked|"
@@ -55,6 +58,8 @@ CASUALTIES = re.compile(
     r"|\b(?:killed|wounded|injured|displaced|uprooted|detained)\s+(?:\w+\s+){0,3}?\d[\d,.]*",
     re.IGNORECASE,
 )
+# A number in the words "according to" sources: digits or a number word ("Hundreds of civilians").
+COUNT = re.compile(r"\d|\b(?:hundreds|thousands|millions|dozens|scores|tens of thousands)\b", re.IGNORECASE)
 COORDINATION = re.compile(r"\s*,\s*|\s*,?\s+and\s+(?:the\s+)?")
 # Words allowed between a subject and its cue ("Turkey has also", "The ministry said in a statement").
 FILLER = {

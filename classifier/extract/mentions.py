@@ -72,7 +72,9 @@ DESCRIPTION_HEADS = (
     "president-elect|prosecutor|ambassador|envoy|panel|party|coalition|group|secretary-general"
 )
 _DESCRIPTION = re.compile(
-    r"\b(?:the|a|an|one)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b(?!-)", re.IGNORECASE
+    r"\b(?:the|a|an|one)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b(?!-)"
+    r"|\bthe\s+\d{2,3}-year-old(?:\s+(?:former\s+)?[a-z]+)?",  # "the 65-year-old", "the 55-year-old former warlord"
+    re.IGNORECASE,
 )
 # Unnamed groups of people who speak in wire copy ("Residents in Khan Younis said", "diplomats said").
 GROUP_NOUNS = (

@@ -15,7 +15,7 @@ import importlib
 import re
 import warnings
 
-from classifier.extract.cues import ACCORDING, CUE
+from classifier.extract.cues import ACCORDING, COORDINATION, CUE
 from classifier.extract.mentions import DESCRIPTION_HEADS, GROUP_NOUNS, Mention, split_title
 from classifier.extract.rules import RuleLinker
 from classifier.extract.segment import DATELINE, Sentence
@@ -54,6 +54,7 @@ SPEECH_STEMS = (
 LIST_PREPOSITIONS = {"including", "among", "like", "such"}
 REPRESENTATIVES = {"envoys", "ministers", "representatives", "ambassadors", "delegations", "leaders", "diplomats"}
 _RELATIVE = {"which", "who", "that"}
+_LIST_INTRO = re.compile(r"\s*,?\s*(?:among them|including|such as|notably|like)\s+(?:the\s+)?", re.IGNORECASE)
 _NOUN_LEFT = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case", "predet", "npadvmod"}
 # Cue words that are speech only with a clause after them: "Syria has maintained some 14,000 troops" is keeping,
 # "India and Pakistan claim it in full" is a territorial claim.
@@ -224,8 +225,27 @@ class ParseLinker:
         if len(subjects) > 1 and named:
             subjects = named[:1]  # "Several governments, among them Norway, Qatar, and Egypt, have urged"
         subject = _named_apposition(subjects[0]) or subjects[0]
+        listed = self._listed_in_text(text, sentence, subject) if subject.tag_ == "NNS" else []
+        if listed:
+            return listed  # "Western donors, among them Norway, the Netherlands and Britain, ... urged"
         heads = self._owners(subject) or self._listed(subject) or [subject]
         return self._mentions(text, sentence, doc, heads)
+
+    def _listed_in_text(self, text: str, sentence: Sentence, noun) -> list[Mention]:
+        """The names listed right after a plural subject ("governments, among them France, Algeria, and Jordan,",
+        "members such as Brazil and China"), read off the text: the parser often attaches such lists elsewhere."""
+        intro = _LIST_INTRO.match(text, self.offset + noun.idx + len(noun.text))
+        if intro is None:
+            return []
+        named = [m for m in sentence.mentions if m.kind == "named" and m.start >= intro.end()]
+        if not named or named[0].start != intro.end():
+            return []
+        chain = [named[0]]
+        for following in named[1:]:
+            if not COORDINATION.fullmatch(text, chain[-1].end, following.start):
+                break
+            chain.append(following)
+        return chain
 
     def _is_person(self, sentence: Sentence, token) -> bool:
         """``token`` names a person: a name with a title or of two words or more, not an organisation."""

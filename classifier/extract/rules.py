@@ -14,6 +14,7 @@ from classifier.extract.cues import (
     ACCORDING_GAP,
     CASUALTIES,
     COORDINATION,
+    COUNT,
     CUE,
     FIGURES,
     INVERTIBLE,
@@ -81,7 +82,10 @@ class RuleLinker:
                 for m in sentence.mentions
                 if m.kind != "pronoun" and ACCORDING_GAP.fullmatch(text, match.end(), m.start)
             ]
-            counted = CASUALTIES.search(text, sentence.start, match.start())
+            # "More than 300,000 people have fled, according to the UN": a number sourced, not a statement
+            counted = CASUALTIES.search(text, sentence.start, match.start()) or COUNT.search(
+                text, sentence.start, match.start()
+            )
             if after and not FIGURES.match(text, match.end()) and not counted:
                 pairs.append((after[0], (match.start(), match.end())))
         return pairs
