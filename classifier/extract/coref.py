@@ -91,6 +91,12 @@ _ACRONYM_DEFINED = re.compile(
 )
 
 
+def _defined_name(match: re.Match) -> str:
+    # the name ends its sentence's run of capitals: "since November. The UN Operation in ..." -> "UN Operation in ..."
+    name = re.split(r"(?<=[a-z]{2})\.\s+", match.group("name"))[-1]
+    return re.sub(r"^(?:The|A|An)\s+", "", name)
+
+
 class SpeakerAttributor:
     """Resolves each raw statement's mention against the named speakers seen earlier in the article.
 
@@ -111,7 +117,7 @@ class SpeakerAttributor:
     ) -> list[tuple[RawStatement, list[Attribution]]]:
         named = [m for s in sentences for m in s.mentions if m.kind == "named" and not m.locative]
         # "Liberians United for Reconciliation and Democracy (LURD)": the acronym names the same speaker later
-        self._acronyms = {m.group("acronym"): m.group("name") for m in _ACRONYM_DEFINED.finditer(text)}
+        self._acronyms = {m.group("acronym"): _defined_name(m) for m in _ACRONYM_DEFINED.finditer(text)}
         for mention in named:
             # "The European Union's foreign policy chief, Josep Borrell,": the title later descriptions refer to
             mention.role = mention.role or self._apposed_title(text, mention, _ROLE_WORDS)
@@ -255,7 +261,7 @@ class SpeakerAttributor:
             defined = _ACRONYM_DEFINED.match(text, mention.start)
             if defined is not None:
                 # "The UN Operation in Cote d'Ivoire (UNOCI) said": the whole name, not the words before "in"
-                return Attribution(defined.group("name"), mention, mention.role)
+                return Attribution(_defined_name(defined), mention, mention.role)
             if mention.name in self._acronyms:
                 return Attribution(self._acronyms[mention.name], mention, mention.role)  # "LURD said" later on
             return Attribution(mention.name, mention, mention.role)
@@ -270,7 +276,7 @@ class SpeakerAttributor:
             if referent is not None:
                 return Attribution(self._full_name(referent, before), mention, referent.role)
             return Attribution(mention.text, mention)
-        if re.fullmatch(r"(?i)(?:the|a|that|this)\s+(?:\w+\s+)?resolutions?", mention.text):
+        if re.fullmatch(r"(?i)(?:the|a|that|this)\s+(?:[\w-]+\s+)?resolutions?", mention.text):
             return Attribution("UN Security Council", mention, mention.text)  # "The resolution, adopted unanimously,"
         referent = self._description_referent(mention, before)
         if referent is not None:
@@ -285,7 +291,7 @@ class SpeakerAttributor:
             issuer = self._issuer(text, mention, spoken)
             if issuer is not None:
                 return Attribution(issuer.speaker, mention, issuer.role, person=issuer.person)
-        if head in ORG_HEADS and mention.text.lower().startswith("the "):
+        if head in ORG_HEADS and re.fullmatch(r"(?i)the\s+\S+", mention.text):
             # "the group said": the organisation that spoke last.
             for earlier in reversed(spoken):
                 if earlier.mention is not None and earlier.mention.start < mention.start and not earlier.person:
@@ -436,8 +442,11 @@ class SpeakerAttributor:
         for candidate in reversed(before):
             role = candidate.role.lower()
             if fits is None:
-                # An organisation noun ("the ministry", "the council") refers to the last organisation named.
-                if candidate.is_organisation and head in candidate.text.lower():
+                # An organisation noun ("the ministry", "the council") refers to the last organisation named; one
+                # with an owner of its own ("The ICC prosecutor's office") only to an organisation it names.
+                owners = [w for w in description.text.split()[1:] if w[:1].isupper()]
+                named_owner = all(re.sub(r"['\u2019]s$", "", w) in candidate.text for w in owners)
+                if candidate.is_organisation and head in candidate.text.lower() and named_owner:
                     return candidate
                 continue
             if any(fit in role for fit in fits) or any(

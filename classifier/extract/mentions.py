@@ -22,6 +22,8 @@ TITLE_WORDS = ROLE_WORDS | {
     "affairs", "department", "coordinator", "rapporteur", "commissioner", "adviser", "advisor", "aide",
     "counsellor", "councillor", "speaker", "attorney", "justice", "judge", "director", "director-general",
 }  # fmt: skip
+# Title words that are also surnames, when they end a name: "Prime Minister John Major".
+RANK_SURNAMES = {"major", "speaker", "justice", "marshal", "king", "judge", "bishop", "general"}
 CONNECTORS = {
     "of", "for", "the", "de", "del", "da", "di", "bin", "al", "van", "von", "la", "le", "du", "on", "dos", "das", "do",
 }  # fmt: skip
@@ -73,7 +75,7 @@ DESCRIPTION_HEADS = (
 )
 _DESCRIPTION = re.compile(
     r"\b(?:the|a|an|one)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b(?!-)"
-    r"|\bthe\s+\d{2,3}-year-old(?:\s+(?:former\s+)?[a-z]+)?",  # "the 65-year-old", "the 55-year-old former warlord"
+    r"|\bthe\s+\d{2,3}-year-old(?:\s+former\s+[a-z]+)?",  # "the 65-year-old", "the 55-year-old former warlord"
     re.IGNORECASE,
 )
 # Unnamed groups of people who speak in wire copy ("Residents in Khan Younis said", "diplomats said").
@@ -161,6 +163,11 @@ def split_title(text: str) -> tuple[str, str]:
     # "of State" after "Secretary": a capitalised word right after a connector inside a title belongs to it.
     while last_title >= 1 and lowered[last_title] in CONNECTORS and last_title + 1 < len(words):
         last_title += 1
+    surname = last_title == len(words) - 1 and words[-1][:1].isupper() and lowered[-1] in RANK_SURNAMES
+    if surname and last_title >= 1 and lowered[last_title - 1] not in TITLE_WORDS | CONNECTORS:
+        last_title -= 2  # a rank as a surname: "Prime Minister John Major", "Justice Minister Ali Speaker"
+        while last_title >= 0 and lowered[last_title] not in TITLE_WORDS:
+            last_title -= 1
     name_words = words[last_title + 1 :]
     if last_title >= 0 and name_words and name_words[0][0].isupper():
         return " ".join(name_words), " ".join(words[: last_title + 1])

@@ -31,16 +31,19 @@ UNUSED = ["ner", "lemmatizer", "attribute_ruler"]  # we read fine-grained tags a
 STATEMENT_NOUNS = {
     "statement", "statements", "communique", "communiqué", "declaration", "note", "letter", "message", "resolution",
     "resolutions", "report", "appeal", "text", "memo", "memorandum", "decree", "announcement", "release", "readout",
-    "post", "tweet", "verbale", "document", "draft", "proposal", "plan",
+    "post", "tweet", "verbale", "document", "draft", "proposal", "plan", "decisions",
 }  # fmt: skip
 # Singular heads that can speak when the mention patterns did not catch them (plural nouns always can).
 _EXTRA_SPEAKERS = {"party", "faction", "coalition", "junta", "leadership", "side", "camp", "cabinet", "parliament"}
 SPEAKER_NOUNS = {w.lower() for w in re.split(r"[|\s]+", DESCRIPTION_HEADS + "|" + GROUP_NOUNS) if w.isalpha()}
 SPEAKER_NOUNS |= _EXTRA_SPEAKERS
-ISSUE_VERBS = {"issued", "issues", "released", "releases", "published", "delivered", "sent", "made"}
+ISSUE_VERBS = {"issued", "issues", "released", "releases", "published", "delivered", "sent", "made", "circulated"}
 # Participles that name who issued a statement ("a statement issued by the ministry"); "drafted by" does not.
 ISSUED_BY = {"issued", "released", "signed", "published", "posted", "sent", "read", "delivered"}
-ISSUED_OBJECTS = {"appeal", "statement", "call", "warning", "communique", "declaration", "ultimatum", "plea", "demand"}
+ISSUED_OBJECTS = {
+    "appeal", "statement", "call", "warning", "communique", "declaration", "ultimatum", "plea", "demand", "verbale",
+    "letter", "note",
+}  # fmt: skip
 # A speech verb inside another's complement makes the statement the inner speaker's ("Ortagus said Pompeo had
 # stressed ..."); any other verb there is a reported act or position, and the statement stays the outer speaker's
 # ("The military said Makenga had agreed to withdraw", "Putin said Russia supported the proposal").
