@@ -110,7 +110,8 @@ class SpeakerAttributor:
 
     def __init__(self, places: set[str] | None = None) -> None:
         # Names that are states or capitals, never a person relaying or being relayed ("said Kenya was ready").
-        self.places = _default_places() if places is None else places
+        self.table = ActorTable.load()
+        self.places = _default_places(self.table) if places is None else places
 
     def attribute(
         self, text: str, statements: list[RawStatement], sentences: list[Sentence]
@@ -439,8 +440,13 @@ class SpeakerAttributor:
             return None  # an indefinite description introduces someone new
         head = description.text.lower().split()[-1].rstrip("s") if description.text.split() else ""
         fits = ROLE_FITS.get(head)
+        # "the top U.S. diplomat" is not the Chinese foreign minister named last
+        country = self.table.country_of(" ".join(description.text.split()[1:-1]))
         for candidate in reversed(before):
             role = candidate.role.lower()
+            theirs = self.table.country_of(candidate.role or self._role_from_earlier(candidate, before))
+            if country is not None and theirs is not None and theirs != country:
+                continue
             if fits is None:
                 # An organisation noun ("the ministry", "the council") refers to the last organisation named; one
                 # with an owner of its own ("The ICC prosecutor's office") only to an organisation it names.
@@ -475,6 +481,5 @@ class SpeakerAttributor:
         return None
 
 
-def _default_places() -> set[str]:
-    table = ActorTable.load()
+def _default_places(table: ActorTable) -> set[str]:
     return {alias for alias, actor in table.aliases() if actor.type == "government"}
