@@ -120,3 +120,36 @@ def test_bundled_annotated_articles_are_consistent():
             span = text[statement.start : statement.end]
             assert statement.speaker_mention is None or statement.speaker_mention in span, (path, span)
             assert statement.polarity in ("asserted", "rejected", "conditional", "question")
+
+
+class FixedModel:
+    """A stance model that gives every statement the same labels, so end-to-end counts are known in advance."""
+
+    def __init__(self, stances):
+        self.stances = stances
+
+    def predict(self, texts, speakers=None, batch_size=32):
+        from classifier.modeling import StancePrediction
+
+        return [StancePrediction(list(self.stances), {}, "neutral", {}) for _ in texts]
+
+
+def test_end_to_end_stance_needs_the_statement_and_the_speaker(tmp_path):
+    from training.extraction_eval import evaluate_articles
+
+    article = "Kremlin spokesman Dmitry Peskov said Moscow wanted talks.\n\nThe Kremlin said a truce was needed."
+    (tmp_path / "a-3.txt").write_text(article, encoding="utf-8")
+    statements = [
+        {"text": "Kremlin spokesman Dmitry Peskov said Moscow wanted talks.", "speaker": "Dmitry Peskov",
+         "on_behalf_of": "Russia", "stances": ["calls_for_negotiations"], "polarity": "asserted"},
+        {"text": "The Kremlin said a truce was needed.", "speaker": "Vladimir Putin", "on_behalf_of": None,
+         "stances": ["calls_for_ceasefire"], "polarity": "asserted"},
+    ]  # fmt: skip
+    (tmp_path / "a-3.json").write_text(json.dumps({"id": "a-3", "statements": statements}), encoding="utf-8")
+    report = evaluate_articles(tmp_path, model=FixedModel(["calls_for_ceasefire"]))
+    assert report["speaker_accuracy"] == 0.5  # the second speaker is wrong on purpose
+    assert report["on_behalf_of_accuracy"] == 1.0  # "Kremlin" and "Russia" are one principal; null equals null
+    # one label predicted per statement; the only right one belongs to the statement with the wrong speaker
+    assert report["end_to_end_stance"] == {"gold_labels": 2, "predicted_labels": 2, "precision": 0.0,
+                                           "recall": 0.0, "f1": 0.0}  # fmt: skip
+    assert report["stance_on_gold_statements"]["f1"] == 0.5

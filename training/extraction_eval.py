@@ -327,6 +327,7 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None) -> dict
         raise FileNotFoundError(f"no annotated articles (*.json beside *.txt) in {directory}")
     n_pred = n_gold = matched = speaker_ok = actor_ok = polarity_ok = principal_ok = 0
     stance_tp = stance_pred = stance_gold = 0
+    oracle: list[tuple[str, str, tuple[str, ...]]] = []  # gold (text, speaker, stances): the model's own share
     for path in files:
         article_id, text, gold = read_annotated_article(path)
         if model is None:
@@ -335,6 +336,7 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None) -> dict
             found = [row.as_dict() for row in finder.score(text, article_id)]
             stance_pred += sum(len(row["stances"]) for row in found)
             stance_gold += sum(len(g.stances) for g in gold)
+            oracle += [(text[g.start : g.end], g.speaker, g.stances) for g in gold]
         n_pred += len(found)
         n_gold += len(gold)
         used: set[int] = set()
@@ -382,4 +384,9 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None) -> dict
     if model is not None:
         report["end_to_end_stance"] = {"gold_labels": stance_gold, "predicted_labels": stance_pred}
         report["end_to_end_stance"].update(_prf(stance_tp, stance_pred, stance_tp, stance_gold))
+        # The same labels with extraction taken out: the model on the gold statements and speakers.
+        predictions = model.predict([t for t, _, _ in oracle], [s for _, s, _ in oracle])
+        tp = sum(len(set(p.stances) & set(g)) for p, (_, _, g) in zip(predictions, oracle))
+        n_pred_oracle = sum(len(p.stances) for p in predictions)
+        report["stance_on_gold_statements"] = _prf(tp, n_pred_oracle, tp, stance_gold)
     return report
