@@ -248,6 +248,17 @@ class SpeakerAttributor:
         body = self._body_of_spokesperson(text, mention, named)
         if body is not None:
             return Attribution(body, mention, mention.text)
+        if re.fullmatch(
+            r"(?i)(?:a|an)\s+spokes(?:man|woman|person)(?:\s+for\s+the\s+\w+)?", self._with_for(text, mention)
+        ):
+            # "A spokesman said", "a spokesman for the movement said": the body that spoke last
+            last = next((a for a in reversed(spoken) if not a.person and a.mention is not None), None)
+            if (
+                last is not None
+                and last.speaker not in ("reporter", "unknown")
+                and mention.start - last.mention.start < 1500
+            ):
+                return Attribution(last.speaker, mention, mention.text)
         if mention.kind == "named" and mention.name:
             words = mention.name.split()
             if len(words) == 1:
@@ -302,6 +313,12 @@ class SpeakerAttributor:
         if re.fullmatch(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)", bare):
             return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
         return Attribution(bare, mention, bare)
+
+    @staticmethod
+    def _with_for(text: str, mention: Mention) -> str:
+        """The mention with a following "for the <noun>" ("A spokesman for the movement")."""
+        after = re.match(r"\s+for\s+the\s+[a-z]+\b", text[mention.end : mention.end + 40])
+        return mention.text + (after.group() if after else "")
 
     @staticmethod
     def _body_of_spokesperson(text: str, mention: Mention, named: list[Mention]) -> str | None:

@@ -206,7 +206,9 @@ def find_mentions(text: str, start: int, end: int, blocked: list[tuple[int, int]
         mentions.append(Mention(match.start(), match.end(), match.group(), "pronoun"))
     kept = [m for m in mentions if not any(a <= m.start < b for a, b in blocked)]
     for mention in kept:
-        mention.locative = _LOCATIVE.search(text, max(0, mention.start - 12), mention.start) is not None
+        # "in Kabul" is a place; "a letter from President George Bush" is not
+        titled = mention.kind == "named" and bool(mention.role) and not mention.is_organisation
+        mention.locative = not titled and _LOCATIVE.search(text, max(0, mention.start - 12), mention.start) is not None
     return sorted(kept, key=lambda m: m.start)
 
 
