@@ -49,6 +49,12 @@ _AGENTS = (
 _SPEAKS_FOR = re.compile(
     r"\b(?:" + _AGENTS + r")\s+(?:for|of|to)\s+(?P<body>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})"
 )
+# "Brig Gen ... of U.S. Central Command", "commander of the UN mission": the body a titled officer serves
+_SERVES = re.compile(r"\bof\s+(?:the\s+)?(?P<body>[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})$")
+_OFFICER = re.compile(
+    r"(?i)\b(?:gen|general|brig|brigadier|col|colonel|maj|major|lt|lieutenant|capt|captain|adm|admiral|commander|"
+    r"officer|" + _AGENTS + r")\b"
+)
 _TITLED_BY = re.compile(
     r"(?i)(?:(?:the|a|an)\s+)?(?P<body>.+?)(?:['\u2019]s)?\s+(?:(?:deputy|chief|special|top|personal|senior|permanent|acting|"
     r"U\.?N\.?)\s+)*(?:" + _AGENTS + r")\b"
@@ -143,6 +149,9 @@ class ActorTable:
         True
         """
         if role and role != speaker:
+            served = _SERVES.search(role) if _OFFICER.search(role) else None
+            if served and not re.fullmatch(r"(?i)state|defen[cs]e|foreign affairs", served.group("body")):
+                return served.group("body")
             body = _SPEAKS_FOR.search(role) or _TITLED_BY.match(role)
             named = re.sub(r"^(?:the|a|an)\s+", "", body.group("body").strip(" ,"), flags=re.IGNORECASE) if body else ""
             if named and _key(named) != _key(speaker) and named[:1].isupper():

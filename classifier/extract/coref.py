@@ -48,7 +48,7 @@ ROLE_FITS = {
 ORG_HEADS = {
     "group", "movement", "organisation", "organization", "militia", "rebel", "council", "ministry", "government",
     "army", "military", "union", "league", "alliance", "bloc", "body", "agency", "mission", "committee",
-    "administration", "kremlin",
+    "administration", "kremlin", "command", "navy", "embassy", "delegation", "court",
 }  # fmt: skip
 
 
@@ -76,7 +76,9 @@ _ROLE_WORDS = _AGENT_WORDS + r"|minister|secretary|president|chief|head|leader|c
 def _titles(heads: str) -> tuple[re.Pattern, re.Pattern]:
     """A title with one of ``heads`` set after a name by commas, and one set before it."""
     after = re.compile(r",\s+(?P<title>(?:a\s+|an\s+|the\s+)?[^,]{0,60}?\b(?:" + heads + r")\b[^,]{0,50}),")
-    before = re.compile(r"(?P<title>(?:[Tt]he|[Aa]n?)\s+[^,.]{0,60}?\b(?:" + heads + r")[^,.]{0,30}),\s+$")
+    before = re.compile(
+        r"(?P<title>(?:[Tt]he|[Aa]n?|[A-Z][\w.\u2019'-]*['\u2019]s)\s+[^,.]{0,60}?\b(?:" + heads + r")[^,.]{0,30}),\s+$"
+    )
     return after, before
 
 

@@ -29,7 +29,7 @@ CUE_VERBS = (
     "assured|assures|"
     # participles: "..., calling for restraint", "sent a message, welcoming the deal and urging talks"
     "urging|calling for|calling on|welcoming|demanding|insisting|stressing|appealing for|appealing to|pledging|"
-    "vowing|condemning|"
+    "vowing|condemning|reported|reports|"
     "indicated|ruled out|rules out|objected|"
     "warn|insist|argue|claim|note|deny|admit|vow|promise|predict|stress|reiterate|mentioned|mentions|mention|"
     "testified|testifies|acknowledge|complained|complains|complain|explains|explain|suggest|remarked|"

@@ -22,6 +22,8 @@ TITLE_WORDS = ROLE_WORDS | {
     "affairs", "department", "coordinator", "rapporteur", "commissioner", "adviser", "advisor", "aide",
     "counsellor", "councillor", "speaker", "attorney", "justice", "judge", "director", "director-general",
 }  # fmt: skip
+# Bodies an officer serves, beyond ORG_WORDS: "of U.S. Central Command", "of the UN peacekeeping force".
+SERVICE_WORDS = {"command", "force", "operation", "corps", "navy", "guard"}
 # Title words that are also surnames, when they end a name: "Prime Minister John Major".
 RANK_SURNAMES = {"major", "speaker", "justice", "marshal", "king", "judge", "bishop", "general"}
 CONNECTORS = {
@@ -170,7 +172,12 @@ def split_title(text: str) -> tuple[str, str]:
             last_title -= 1
     name_words = words[last_title + 1 :]
     if last_title >= 0 and name_words and name_words[0][0].isupper():
-        return " ".join(name_words), " ".join(words[: last_title + 1])
+        name, role = " ".join(name_words), " ".join(words[: last_title + 1])
+        # "Brig Gen Richard Neal of U.S. Central Command": the body is part of the title, not of the name
+        body = re.match(r"(.+?\S\s+\S+?)\s+(of\s+(?:the\s+)?\S.*)$", name)
+        if body and set(w.lower().strip(".,") for w in body.group(2).split()) & (ORG_WORDS | SERVICE_WORDS):
+            return body.group(1), f"{role} {body.group(2)}"
+        return name, role
     if set(lowered) & ORG_WORDS:
         # An organisation: drop trailing lower-case body words ("resolutions", "officials") only.
         cut = len(words)

@@ -34,7 +34,10 @@ STATEMENT_NOUNS = {
     "post", "tweet", "verbale", "document", "draft", "proposal", "plan", "decisions",
 }  # fmt: skip
 # Singular heads that can speak when the mention patterns did not catch them (plural nouns always can).
-_EXTRA_SPEAKERS = {"party", "faction", "coalition", "junta", "leadership", "side", "camp", "cabinet", "parliament"}
+_EXTRA_SPEAKERS = {
+    "party", "faction", "coalition", "junta", "leadership", "side", "camp", "cabinet", "parliament", "delegation",
+    "navy", "command", "court", "embassy", "office", "team", "tribunal", "presidency", "guard",
+}  # fmt: skip
 SPEAKER_NOUNS = {w.lower() for w in re.split(r"[|\s]+", DESCRIPTION_HEADS + "|" + GROUP_NOUNS) if w.isalpha()}
 SPEAKER_NOUNS |= _EXTRA_SPEAKERS
 ISSUE_VERBS = {"issued", "issues", "released", "releases", "published", "delivered", "sent", "made", "circulated"}
@@ -171,7 +174,7 @@ class ParseLinker:
                 continue  # a noun ("calls for a truce grew", "the press"), not a speech verb
             if _NEEDS_CLAUSE.fullmatch(verb.text) and not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
                 continue
-            if verb.dep_ in _MODIFIER and not _misparsed_finite(verb):
+            if verb.dep_ in _MODIFIER and not _misparsed_finite(verb) and not _named_relative(verb):
                 continue
             if _asked_about(verb):
                 continue  # "Asked whether the United States would support ..., he declined to say"
@@ -366,6 +369,14 @@ def _governs(outer, inner) -> bool:
             return token.dep_ not in ("conj", "advcl", "xcomp")
         token = token.head
     return False
+
+
+def _named_relative(verb) -> bool:
+    """A relative clause with a subject of its own is that subject speaking: "..., a charge Islamabad denies",
+    "Belgium, whose foreign ministry said ..." (but not "factions that rejected it")."""
+    subject = _child(verb, "nsubj")
+    when = any(c.tag_ == "WRB" for c in verb.children)  # "in November, when the Polisario declared ...": narration
+    return verb.dep_ == "relcl" and subject is not None and subject.lower_ not in _RELATIVE and not when
 
 
 def _asked_about(verb) -> bool:
