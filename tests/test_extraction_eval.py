@@ -153,3 +153,22 @@ def test_end_to_end_stance_needs_the_statement_and_the_speaker(tmp_path):
     assert report["end_to_end_stance"] == {"gold_labels": 2, "predicted_labels": 2, "precision": 0.0,
                                            "recall": 0.0, "f1": 0.0}  # fmt: skip
     assert report["stance_on_gold_statements"]["f1"] == 0.5
+
+
+def test_a_speaker_counts_under_the_articles_own_acronym_or_a_longer_body_name(tmp_path):
+    from training.extraction_eval import evaluate_articles
+
+    article = (
+        "The Liberians United for Reconciliation and Democracy (LURD) said its fighters would hold their positions.\n\n"
+        "The U.S. embassy in Monrovia said in a statement that the shelling must stop."
+    )
+    (tmp_path / "a-4.txt").write_text(article, encoding="utf-8")
+    statements = [
+        {"text": article.split("\n\n")[0], "speaker": "LURD", "polarity": "asserted"},
+        {"text": article.split("\n\n")[1], "speaker": "U.S. embassy in Monrovia", "polarity": "asserted"},
+    ]
+    (tmp_path / "a-4.json").write_text(json.dumps({"id": "a-4", "statements": statements}), encoding="utf-8")
+    assert evaluate_articles(tmp_path)["speaker_accuracy"] == 1.0
+    statements[1]["speaker"] = "Liberia"  # a different speaker is still wrong
+    (tmp_path / "a-4.json").write_text(json.dumps({"id": "a-4", "statements": statements}), encoding="utf-8")
+    assert evaluate_articles(tmp_path)["speaker_accuracy"] == 0.5

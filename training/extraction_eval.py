@@ -281,10 +281,20 @@ def _same_name(a: str | None, b: str | None) -> bool:
     return _norm(a) == _norm(b)
 
 
-def _same_speaker(statement: dict, gold: GoldStatement, actors) -> bool:
+def _same_speaker(statement: dict, gold: GoldStatement, actors, aliases: dict | None = None) -> bool:
     """The same speaker under another name: equal names, the same actor ("Baku" and "Azerbaijan", "Britain" and
-    "United Kingdom"), or one person's name inside the other's ("Erdogan" and "Recep Tayyip Erdogan")."""
+    "United Kingdom"), one person's name inside the other's ("Erdogan" and "Recep Tayyip Erdogan"), an acronym the
+    article itself defines ("Liberians United for Reconciliation and Democracy (LURD)"), or a body's name of two
+    words or more inside the other's ("Kuwaiti embassy" and "Kuwaiti embassy in Washington")."""
     if _same_name(statement["speaker"], gold.speaker):
+        return True
+    aliases = aliases or {}
+    if _same_name(aliases.get(statement["speaker"]), gold.speaker) or _same_name(
+        aliases.get(gold.speaker), statement["speaker"]
+    ):
+        return True
+    shorter, longer = sorted((_norm(statement["speaker"]).split(), _norm(gold.speaker).split()), key=len)
+    if len(shorter) >= 2 and " ".join(shorter) in " ".join(longer):
         return True
     mine = statement["actor"]["id"] if statement["actor"] else None
     theirs = actors.resolve(gold.speaker)
@@ -297,6 +307,18 @@ def _same_speaker(statement: dict, gold: GoldStatement, actors) -> bool:
         and statement["actor"] is not None
         and statement["actor"]["type"] == "person"
     )
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """Both directions of every "Full Name (ACRONYM)" the article defines."""
+    from classifier.extract.coref import ACRONYM_DEFINED, defined_name
+
+    pairs = {}
+    for match in ACRONYM_DEFINED.finditer(text):
+        full = defined_name(match)
+        pairs[match.group("acronym")] = full
+        pairs[full] = match.group("acronym")
+    return pairs
 
 
 def _same_principal(statement: dict, gold: GoldStatement, actors) -> bool:
@@ -330,6 +352,7 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None) -> dict
     oracle: list[tuple[str, str, tuple[str, ...]]] = []  # gold (text, speaker, stances): the model's own share
     for path in files:
         article_id, text, gold = read_annotated_article(path)
+        aliases = _acronyms(text)
         if model is None:
             found = finder.find(text, article_id)
         else:
@@ -350,14 +373,14 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None) -> dict
                 common = len(tokens & gold_tokens)
                 if common and common / max(len(tokens), len(gold_tokens)) >= 0.5:
                     # prefer the gold statement with the same speaker (coordinated speakers share one span)
-                    candidates.append((not _same_speaker(statement, g, finder.actors), j))
+                    candidates.append((not _same_speaker(statement, g, finder.actors, aliases), j))
             if not candidates:
                 continue
             _, j = min(candidates)
             used.add(j)
             matched += 1
             g = gold[j]
-            same = _same_speaker(statement, g, finder.actors)
+            same = _same_speaker(statement, g, finder.actors, aliases)
             speaker_ok += same
             principal_ok += _same_principal(statement, g, finder.actors)
             if model is not None and same:

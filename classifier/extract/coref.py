@@ -88,12 +88,13 @@ _TITLE_AFTER, _TITLE_BEFORE = _titles(_AGENT_WORDS)
 # Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
 STATEMENT_HEADS = {"statement", "communique", "communiqué", "appeal", "verbale", "letter", "declaration", "message"}
 _NAME_WORD = r"(?:[A-Z][\w.\u2019'-]*|of|for|the|and|in|on|de|du|des|la|le|d[\u2019']\w+)"
-_ACRONYM_DEFINED = re.compile(
+ACRONYM_DEFINED = re.compile(
     r"(?P<name>[A-Z][\w.\u2019'-]*(?:\s+" + _NAME_WORD + r"){1,9})\s+\((?P<acronym>[A-Z][A-Za-z-]{1,9})\)"
 )
 
 
-def _defined_name(match: re.Match) -> str:
+def defined_name(match: re.Match) -> str:
+    """The full name of an ``ACRONYM_DEFINED`` match."""
     # the name ends its sentence's run of capitals: "since November. The UN Operation in ..." -> "UN Operation in ..."
     name = re.split(r"(?<=[a-z]{2})\.\s+", match.group("name"))[-1]
     return re.sub(r"^(?:The|A|An)\s+", "", name)
@@ -120,7 +121,7 @@ class SpeakerAttributor:
     ) -> list[tuple[RawStatement, list[Attribution]]]:
         named = [m for s in sentences for m in s.mentions if m.kind == "named" and not m.locative]
         # "Liberians United for Reconciliation and Democracy (LURD)": the acronym names the same speaker later
-        self._acronyms = {m.group("acronym"): _defined_name(m) for m in _ACRONYM_DEFINED.finditer(text)}
+        self._acronyms = {m.group("acronym"): defined_name(m) for m in ACRONYM_DEFINED.finditer(text)}
         for mention in named:
             # "The European Union's foreign policy chief, Josep Borrell,": the title later descriptions refer to
             mention.role = mention.role or self._apposed_title(text, mention, _ROLE_WORDS)
@@ -272,10 +273,10 @@ class SpeakerAttributor:
             if re.fullmatch(r"(?:Security Council |UN |U\.N\. )?Resolutions?", mention.name):
                 # "Resolution 1701 calls for": numbered resolutions are the Security Council's
                 return Attribution("UN Security Council", mention, mention.role)
-            defined = _ACRONYM_DEFINED.match(text, mention.start)
+            defined = ACRONYM_DEFINED.match(text, mention.start)
             if defined is not None:
                 # "The UN Operation in Cote d'Ivoire (UNOCI) said": the whole name, not the words before "in"
-                return Attribution(_defined_name(defined), mention, mention.role)
+                return Attribution(defined_name(defined), mention, mention.role)
             if mention.name in self._acronyms:
                 return Attribution(self._acronyms[mention.name], mention, mention.role)  # "LURD said" later on
             return Attribution(mention.name, mention, mention.role)
