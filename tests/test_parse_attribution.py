@@ -144,3 +144,25 @@ def test_rules_extractor_needs_no_parser():
 def test_unknown_extractor_is_an_error():
     with pytest.raises(ValueError, match="linker: unknown 'spacy'"):
         StatementExtractor("spacy")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title abbreviation, then the surname of the full name met earlier
+        (
+            "Turkish Foreign Minister Mevlut Cavusoglu arrived in Baku on Monday. "
+            "Turkish FM Cavusoglu said Ankara stood by Azerbaijan.",
+            ["Mevlut Cavusoglu"],
+        ),
+        # "the rebel organization" is the armed group named earlier, not a new speaker
+        ("The M23 seized Bunagana in June. The rebel organization said it would withdraw only after talks.", ["M23"]),
+        # a possessive inside a name does not cut it
+        (
+            "The Tigray People's Liberation Front said its fighters had pulled back.",
+            ["Tigray People's Liberation Front"],
+        ),
+    ],
+)
+def test_references_resolve_as_the_issue_asks(finder, text, expected):
+    assert speakers(finder(text)) == expected

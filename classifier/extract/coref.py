@@ -85,6 +85,10 @@ def _titles(heads: str) -> tuple[re.Pattern, re.Pattern]:
 _TITLE_AFTER, _TITLE_BEFORE = _titles(_AGENT_WORDS)
 
 
+_ARMED_DESCRIPTION = re.compile(
+    r"(?i)the\s+(?:rebel|armed|militant|insurgent|separatist|jihadist|islamist|guerrilla)\s+"
+    r"(?:group|organi[sz]ation|movement|militia)"
+)
 # Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
 STATEMENT_HEADS = {"statement", "communique", "communiqué", "appeal", "verbale", "letter", "declaration", "message"}
 _NAME_WORD = r"(?:[A-Z][\w.\u2019'-]*|of|for|the|and|in|on|de|du|des|la|le|d[\u2019']\w+)"
@@ -185,6 +189,10 @@ class SpeakerAttributor:
             person = len(inner.name.split()) > 1 or self._fuller_name(inner.name, before) is not None
             return inner if person and inner.name not in self.places else None
         return inner if self._description_referent(inner, before) is not None else None
+
+    def _is_armed_group(self, mention: Mention) -> bool:
+        actor = self.table.resolve(mention.name)
+        return actor is not None and actor.type == "armed_group"
 
     @staticmethod
     def _issuer(text: str, mention: Mention, spoken: list[Attribution]) -> Attribution | None:
@@ -293,6 +301,11 @@ class SpeakerAttributor:
             return Attribution(mention.text, mention)
         if re.fullmatch(r"(?i)(?:the|a|that|this)\s+(?:[\w-]+\s+)?resolutions?", mention.text):
             return Attribution("UN Security Council", mention, mention.text)  # "The resolution, adopted unanimously,"
+        if _ARMED_DESCRIPTION.fullmatch(mention.text):
+            # "the rebel organization": the armed group named last
+            group = next((m for m in reversed(before) if self._is_armed_group(m)), None)
+            if group is not None:
+                return Attribution(group.name, mention, group.role)
         referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)

@@ -15,7 +15,8 @@ ROLE_WORDS = {
 }  # fmt: skip
 # Title words: everything up to the last of these in a mention is the role, the rest the name.
 TITLE_WORDS = ROLE_WORDS | {
-    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "adm", "sen", "rep", "gov", "pres", "sheikh", "king",
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "adm", "sen", "rep", "gov", "pres", "sheikh", "king", "fm",
+    "pm",
     "queen", "emir", "prince", "pope", "cardinal", "archbishop", "mayor", "senator", "governor", "deputy", "vice",
     "foreign", "defense", "defence", "interior", "prime", "state", "secretary-general", "under-secretary-general",
     "high", "special", "field", "marshal", "colonel", "major", "lieutenant", "admiral", "brigadier", "captain",
@@ -143,7 +144,7 @@ class Mention:
     def is_organisation(self) -> bool:
         if self.name and self.role and self.name != self.text and self.text.endswith(self.name):
             return False  # a title then a name: "United Nations Secretary-General Antonio Guterres"
-        words = {w.lower().strip(".") for w in self.text.split()}
+        words = {w.lower().strip(".") for w in re.split(r"[\s-]+", self.text)}  # "Movement-in-Opposition"
         return bool(words & ORG_WORDS) or (self.text.isupper() and len(self.text) > 1)
 
 
@@ -260,7 +261,8 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
         gap = text[run[-1][1] : a] if run else " "
         contiguous = run and gap.strip() in ("", "-")
         lowered = word.lower()
-        possessive = word.endswith(("'s", "’s"))
+        # "Tigray People's Liberation Front": a possessive inside a name does not end it
+        possessive = word.endswith(("'s", "’s")) and lowered not in ("people's", "people’s")
         if possessive:
             word, b = word[:-2], b - 2
         capital = (word[:1].isupper() and lowered not in STOP_CAPITALS) or bool(_PARTICLE_NAME.match(word))
