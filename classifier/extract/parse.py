@@ -134,9 +134,10 @@ class ParseLinker:
 
     def link(self, text: str, sentence: Sentence, doc, offset: int | None = None) -> list[RawStatement]:
         """The statements of one parsed sentence; ``doc`` parses ``text[offset:sentence.end]``."""
-        self.offset = sentence.start if offset is None else offset
         quoted = [(q.inner_start, q.inner_end) for q in sentence.quotes]
-        self.quoted = quoted
+        # where the parsed text sits in the article, for every step that maps a token back to offsets
+        doc.user_data["offset"] = sentence.start if offset is None else offset
+        doc.user_data["quoted"] = quoted
         linked = []  # (verb token, mention, cue span, conjunct mentions)
         for verb, cue, match in self._cues(text, sentence, doc, quoted):
             found = self._speakers(text, sentence, doc, verb)
@@ -164,7 +165,7 @@ class ParseLinker:
 
     def _cues(self, text: str, sentence: Sentence, doc, quoted: list[tuple[int, int]]):
         """``(verb token, cue span, regex match or None)`` for each cue outside quotation marks."""
-        offset = self.offset
+        offset = doc.user_data["offset"]
         seen = set()
         for match in CUE.finditer(text, sentence.start, sentence.end):
             if any(a <= match.start() < b for a, b in quoted):
@@ -240,7 +241,7 @@ class ParseLinker:
     def _listed_in_text(self, text: str, sentence: Sentence, noun) -> list[Mention]:
         """The names listed right after a plural subject ("governments, among them France, Algeria, and Jordan,",
         "members such as Brazil and China"), read off the text: the parser often attaches such lists elsewhere."""
-        intro = _LIST_INTRO.match(text, self.offset + noun.idx + len(noun.text))
+        intro = _LIST_INTRO.match(text, _at(noun) + len(noun.text))
         if intro is None:
             return []
         named = [m for m in sentence.mentions if m.kind == "named" and m.start >= intro.end()]
@@ -258,7 +259,7 @@ class ParseLinker:
         if token is None:
             return False
         token = _named_apposition(token) or token
-        start = self.offset + token.idx
+        start = _at(token)
         mention = next((m for m in sentence.mentions if m.start <= start < m.end), None)
         if mention is None or mention.kind != "named" or mention.is_organisation or mention.locative:
             return False
@@ -312,8 +313,8 @@ class ParseLinker:
         return mentions or None
 
     def _mention_at(self, text: str, sentence: Sentence, token) -> Mention | None:
-        start = self.offset + token.idx
-        if any(a <= start < b for a, b in self.quoted):
+        start = _at(token)
+        if any(a <= start < b for a, b in token.doc.user_data["quoted"]):
             return None  # '"Rwanda," the minister told the council, "must withdraw"': quoted words speak for nobody
         for mention in sentence.mentions:
             if mention.start <= start < mention.end:
@@ -332,7 +333,7 @@ class ParseLinker:
         while left < token.i and token.doc[left].lower_ in STATEMENT_NOUNS:
             left += 1
         span = token.doc[left : token.i + 1]
-        begin, end = self.offset + span.start_char, self.offset + span.end_char
+        begin, end = _at(token) - token.idx + span.start_char, _at(token) - token.idx + span.end_char
         surface = text[begin:end]
         if token.tag_ in ("NNP", "NNPS"):
             name, role = split_title(re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", surface))
@@ -423,6 +424,11 @@ def _named_apposition(noun):
 def _body_start(text: str, sentence: Sentence) -> int:
     dateline = DATELINE.match(text, sentence.start, sentence.end)
     return dateline.end() if dateline else sentence.start
+
+
+def _at(token) -> int:
+    """The token's offset in the article."""
+    return token.doc.user_data["offset"] + token.idx
 
 
 def _child(token, dep: str):
