@@ -134,13 +134,12 @@ class ParseLinker:
 
     def link(self, text: str, sentence: Sentence, doc, offset: int | None = None) -> list[RawStatement]:
         """The statements of one parsed sentence; ``doc`` parses ``text[offset:sentence.end]``."""
-        quoted = [(q.inner_start, q.inner_end) for q in sentence.quotes]
         # where the parsed text sits in the article, for every step that maps a token back to offsets
         doc.user_data["offset"] = sentence.start if offset is None else offset
-        doc.user_data["quoted"] = quoted
+        doc.user_data["quoted"] = [(q.inner_start, q.inner_end) for q in sentence.quotes]
         linked = []  # (verb token, mention, cue span, conjunct mentions)
-        for verb, cue, match in self._cues(text, sentence, doc, quoted):
-            found = self._speakers(text, sentence, doc, verb)
+        for verb, cue, match in self._cues(text, sentence, doc):
+            found = self._speakers(text, sentence, verb)
             if found == "passive":
                 continue  # "if Turkish Cypriots were threatened", "Pompeo was asked": nobody here is speaking
             # a finite passive with its agent ("Khartoum was pressed by the Quartet"), not "asked by reporters, X ..."
@@ -163,9 +162,9 @@ class ParseLinker:
             pairs = self.rules.according(text, sentence)
         return self.rules.statements(text, sentence, pairs, speakers)
 
-    def _cues(self, text: str, sentence: Sentence, doc, quoted: list[tuple[int, int]]):
+    def _cues(self, text: str, sentence: Sentence, doc):
         """``(verb token, cue span, regex match or None)`` for each cue outside quotation marks."""
-        offset = doc.user_data["offset"]
+        offset, quoted = doc.user_data["offset"], doc.user_data["quoted"]
         seen = set()
         for match in CUE.finditer(text, sentence.start, sentence.end):
             if any(a <= match.start() < b for a, b in quoted):
@@ -194,7 +193,7 @@ class ParseLinker:
                 seen.add(token.i)
                 yield token, (offset + token.idx, offset + token.idx + len(token)), None
 
-    def _speakers(self, text: str, sentence: Sentence, doc, verb) -> list[Mention] | str | None:
+    def _speakers(self, text: str, sentence: Sentence, verb) -> list[Mention] | str | None:
         """The mentions that utter ``verb``: ``"passive"`` for a passive with no agent, None if the parse says
         nothing useful (the rules then try)."""
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
@@ -202,7 +201,7 @@ class ParseLinker:
             target = _child(agent, "pobj") if agent is not None else None
             if target is None:
                 return "passive"
-            return self._mentions(text, sentence, doc, [target])
+            return self._mentions(text, sentence, [target])
         if _misparsed_finite(verb):
             return None  # the parse went wrong around it: let the rules read the sentence
         current = verb
@@ -236,7 +235,7 @@ class ParseLinker:
         if listed:
             return listed  # "Western donors, among them Norway, the Netherlands and Britain, ... urged"
         heads = self._owners(subject) or self._listed(subject) or [subject]
-        return self._mentions(text, sentence, doc, heads)
+        return self._mentions(text, sentence, heads)
 
     def _listed_in_text(self, text: str, sentence: Sentence, noun) -> list[Mention]:
         """The names listed right after a plural subject ("governments, among them France, Algeria, and Jordan,",
@@ -297,7 +296,7 @@ class ParseLinker:
         appositions = [c for c in noun.children if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS")]
         return appositions[:1]
 
-    def _mentions(self, text: str, sentence: Sentence, doc, heads: list) -> list[Mention] | None:
+    def _mentions(self, text: str, sentence: Sentence, heads: list) -> list[Mention] | None:
         """One mention per head and per conjunct of it, found among the sentence's mentions or built from the
         head's noun phrase."""
         tokens = []
