@@ -413,6 +413,10 @@ def run_data_check(args: argparse.Namespace) -> int:
     if len(report.warnings) > args.max_warnings:
         print(f"warning: ... and {len(report.warnings) - args.max_warnings} more")
     print(json.dumps(report.stats, indent=2))
+    for name, row in report.stats.get("style", {}).get("against_targets", {}).items():
+        low, high = row["target"]
+        verdict = "in range" if row["in_range"] else "OUT OF RANGE"
+        print(f"style: {name} {row['value']} (target {low}-{high}, {row['source']}): {verdict}", file=sys.stderr)
     print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)", file=sys.stderr)
     return 1 if report.errors else 0
 

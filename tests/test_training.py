@@ -74,3 +74,37 @@ def test_training_options_frozen_embeddings_and_class_weights(tiny_backbone, cor
     trained = StanceModel.from_pretrained(tmp_path / "m").encoder.get_input_embeddings().weight
     original = AutoModel.from_pretrained(tiny_backbone).get_input_embeddings().weight
     assert torch.equal(trained, original)
+
+
+def test_frozen_lower_layers_keep_their_weights_and_the_rest_learn(tiny_backbone, corpus_dir, tmp_path):
+    import torch
+    from transformers import AutoModel
+
+    from classifier.modeling import StanceModel
+    from training.train import train
+
+    config = config_from_dict(
+        {
+            "model": {"backbone": str(tiny_backbone), "max_length": 64},
+            "data": {"train_file": str(corpus_dir / "train.jsonl"), "dev_file": str(corpus_dir / "dev.jsonl"),
+                     "test_file": None},
+            "train": {"epochs": 1, "batch_size": 2, "freeze_layers": 1, "label_smoothing": 0.1,
+                      "select_best_epoch": False},
+        }
+    )  # fmt: skip
+    train(config, tmp_path / "m")
+    trained = StanceModel.from_pretrained(tmp_path / "m").encoder.encoder.layer
+    original = AutoModel.from_pretrained(tiny_backbone).encoder.layer
+    lowest = zip(trained[0].parameters(), original[0].parameters())
+    assert all(torch.equal(a, b) for a, b in lowest)
+    top = zip(trained[-1].parameters(), original[-1].parameters())
+    assert not all(torch.equal(a, b) for a, b in top)
+
+
+def test_label_smoothing_and_frozen_layers_are_checked():
+    import pytest
+
+    with pytest.raises(ValueError, match="train.label_smoothing must be in"):
+        config_from_dict({"train": {"label_smoothing": 0.7}})
+    with pytest.raises(ValueError, match="train.freeze_layers must be a whole number"):
+        config_from_dict({"train": {"freeze_layers": -1}})

@@ -1,5 +1,5 @@
 """Corpus checks behind ``diplostance data check``: schema, label names, duplicates, near-duplicates, leakage
-across splits, and the distributions a corpus report needs.
+across splits, and the distributions a corpus report needs, style profile included (``training.style``).
 
 Near-duplicates are pairs whose character similarity (``difflib.SequenceMatcher.ratio``) is at least 0.9.
 Comparing every pair with difflib would take minutes on a few thousand lines, so candidates come first from
@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from training.data import checked_records
+from training.style import style_profile
 
 NEAR_DUPLICATE = 0.9
 CANDIDATE_COSINE = 0.6  # well below what two strings at difflib ratio 0.9 score, so no pair is missed in practice
@@ -125,5 +126,6 @@ def check_corpus(paths: list[str], stances: list[str], sentiments: list[str]) ->
         "speaker_types": dict(Counter(line.record.get("speaker_type") or "unset" for line in lines).most_common()),
         "conflict_sizes": {c: sum(line.record["conflict"] == c for line in lines) for c in sorted(conflict_files)},
         "per_file": {p: sum(line.path == p for line in lines) for p in paths},
+        "style": style_profile([line.record for line in lines]),
     }
     return report

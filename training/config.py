@@ -93,6 +93,11 @@ class TrainConfig:
     class_weights: bool = False
     # Leave the word embeddings as pretrained (fewer weights to update; guards rare words on small data).
     freeze_embeddings: bool = True
+    # Also leave the lowest N transformer layers as pretrained: their backward pass is skipped, so epochs are faster.
+    freeze_layers: int = 0
+    # Soften the targets: stance 0/1 become eps/2 and 1-eps/2, sentiment uses cross-entropy label smoothing eps.
+    # Guards against the over-confident co-occurrence a corpus teaches (a second label added by habit).
+    label_smoothing: float = 0.0
 
     def __post_init__(self) -> None:
         if float(self.epochs) <= 0:
@@ -104,6 +109,10 @@ class TrainConfig:
                 raise ValueError(f"train.{key} must be > 0, got {getattr(self, key)!r}")
         if not 0.0 <= float(self.warmup_ratio) < 1.0:
             raise ValueError(f"train.warmup_ratio must be in [0, 1), got {self.warmup_ratio!r}")
+        if not isinstance(self.freeze_layers, int) or self.freeze_layers < 0:
+            raise ValueError(f"train.freeze_layers must be a whole number >= 0, got {self.freeze_layers!r}")
+        if not 0.0 <= float(self.label_smoothing) < 0.5:
+            raise ValueError(f"train.label_smoothing must be in [0, 0.5), got {self.label_smoothing!r}")
         for key in ("tune_thresholds", "group_by_length", "select_best_epoch", "class_weights", "freeze_embeddings"):
             if not isinstance(getattr(self, key), bool):
                 raise ValueError(f"train.{key} must be true or false, got {getattr(self, key)!r}")

@@ -28,20 +28,30 @@ class JointTrainer(Trainer):
     """Trainer whose loss is stance BCE plus weighted sentiment cross-entropy."""
 
     def __init__(
-        self, *args, sentiment_loss_weight: float = 1.0, pos_weight: torch.Tensor | None = None, **kwargs
+        self,
+        *args,
+        sentiment_loss_weight: float = 1.0,
+        pos_weight: torch.Tensor | None = None,
+        label_smoothing: float = 0.0,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.sentiment_loss_weight = sentiment_loss_weight
         self.pos_weight = pos_weight
+        self.label_smoothing = label_smoothing
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         stance_labels = inputs.pop("stance_labels")
         sentiment_labels = inputs.pop("sentiment_labels")
         outputs = model(**inputs)
+        targets = stance_labels.to(outputs["stance_logits"].dtype)
+        targets = targets * (1.0 - self.label_smoothing) + self.label_smoothing / 2
         stance_loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            outputs["stance_logits"], stance_labels.to(outputs["stance_logits"].dtype), pos_weight=self.pos_weight
+            outputs["stance_logits"], targets, pos_weight=self.pos_weight
         )
-        sentiment_loss = torch.nn.functional.cross_entropy(outputs["sentiment_logits"], sentiment_labels)
+        sentiment_loss = torch.nn.functional.cross_entropy(
+            outputs["sentiment_logits"], sentiment_labels, label_smoothing=self.label_smoothing
+        )
         loss = stance_loss + self.sentiment_loss_weight * sentiment_loss
         return (loss, outputs) if return_outputs else loss
 
@@ -96,6 +106,19 @@ class BestOnDev(TrainerCallback):
         return control
 
 
+def freeze_lower_layers(model: StanceModel, count: int) -> None:
+    """Stop gradients in the lowest ``count`` transformer layers (BERT-style ``encoder.layer`` stacks)."""
+    layers = getattr(getattr(model.encoder, "encoder", None), "layer", None)
+    if layers is None:
+        raise ValueError(
+            f"train.freeze_layers: {type(model.encoder).__name__} has no encoder.layer stack; set freeze_layers: 0"
+        )
+    if count > len(layers):
+        raise ValueError(f"train.freeze_layers is {count} but the backbone has only {len(layers)} layers")
+    for layer in layers[:count]:
+        layer.requires_grad_(False)
+
+
 def ddp_backend() -> str | None:
     """``gloo`` when launched as several CPU processes (nccl needs GPUs), else None: the Trainer's own choice.
 
@@ -139,6 +162,8 @@ def train(config: Config, output_dir: str | Path) -> dict:
     train_dataset = build_dataset(model, train_examples)
     if options.freeze_embeddings:
         model.encoder.get_input_embeddings().weight.requires_grad_(False)
+    if options.freeze_layers:
+        freeze_lower_layers(model, options.freeze_layers)
     pos_weight = None
     if options.class_weights:
         positives = stance_matrix([e.stances for e in train_examples], labels.stances).sum(0)
@@ -194,6 +219,7 @@ def train(config: Config, output_dir: str | Path) -> dict:
             optimizers=(optimizer, None),
             sentiment_loss_weight=options.sentiment_loss_weight,
             pos_weight=pos_weight,
+            label_smoothing=float(options.label_smoothing),
             callbacks=[best] if best else None,
         )
         # 6. Train, then go back to the epoch that did best on dev.
