@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from classifier.io import Article, InputError
-from classifier.output import ResumableWriter
+from classifier.output import ResumableWriter, text_hash
 from classifier.pipeline import ArticleScorer
 
 
@@ -29,13 +29,20 @@ class RunSummary:
     already_done: int = 0
     errors: int = 0
     seconds: float = 0.0
+    without_statements: int = 0
+    not_english: int = 0
 
     def __str__(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
-        return (
+        text = (
             f"{self.articles} article(s), {self.statements} statement(s), {self.already_done} already done, "
             f"{self.errors} input(s) skipped, {self.seconds:.1f}s ({rate:.1f} articles/s)"
         )
+        if self.without_statements:
+            text += f"; {self.without_statements} article(s) had no statement"
+        if self.not_english:
+            text += f"; {self.not_english} did not look like English (diplostance reads English news)"
+        return text
 
 
 class ErrorLog:
@@ -43,14 +50,15 @@ class ErrorLog:
 
     def __init__(self, path: str | Path | None = None, prefix: str = "diplostance score") -> None:
         self.prefix, self.count = prefix, 0
+        self.path = None if path is None else Path(path)
         self._handle: IO[str] | None = None
-        if path is not None:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
 
     def report(self, error: InputError, echo=print) -> None:
         self.count += 1
         echo(f"{self.prefix}: skipped {error}", file=sys.stderr)
+        if self.path is not None and self._handle is None:  # opened on the first error: no empty file left behind
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
         if self._handle is not None:
             self._handle.write(json.dumps(dataclasses.asdict(error), ensure_ascii=False) + "\n")
             self._handle.flush()
@@ -59,6 +67,32 @@ class ErrorLog:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+
+CHANGED = (
+    "article {!r} changed since it was scored into this output; its old rows are kept: pass --overwrite to score "
+    "everything afresh, or use another --output"
+)
+# The commonest English words: real English prose of 40 words or more is rarely under a tenth of them.
+_ENGLISH = frozenset(
+    "the of and to in a is that for on was with as by it at from said be has have are were he his its an not "
+    "but they this which will who had their would been or after also more".split()
+)
+
+
+def looks_english(text: str, minimum_words: int = 40) -> bool:
+    """A cheap language check, no model: a text of ``minimum_words`` or more is English when at least a tenth of
+    its words are among the commonest English words. Shorter texts pass (too little to judge).
+
+    >>> looks_english("The minister said on Tuesday that the talks would resume in Doha. " * 4)
+    True
+    >>> looks_english("Le ministre a déclaré mardi que les pourparlers reprendraient à Doha la semaine prochaine. " * 4)
+    False
+    """
+    words = [w.lower() for w in text.split()[:400]]
+    if len(words) < minimum_words:
+        return True
+    return sum(w.strip(".,;:!?\"'()") in _ENGLISH for w in words) >= 0.1 * len(words)
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -99,14 +133,23 @@ def score_stream(
             if isinstance(item, InputError):
                 errors.report(item, echo)
             elif item.id in writer.done:
-                summary.already_done += 1
+                if writer.done[item.id] not in (None, text_hash(item.text)):
+                    errors.report(InputError(item.source, None, None, CHANGED.format(item.id)), echo)
+                else:
+                    summary.already_done += 1
                 bar.update(1)
             else:
+                if not looks_english(item.text):
+                    summary.not_english += 1
+                    echo(f"{errors.prefix}: warning: article {item.id!r} does not look like English", file=sys.stderr)
                 yield item
 
     for batch in _batches(todo(), articles_per_batch):
         scored, rows = _score_batch(scorer, batch, errors, echo)
-        writer.write(scored, rows)
+        texts = {article.id: article.text for article in batch}
+        writer.write(scored, rows, [text_hash(texts[article_id]) for article_id in scored])
+        with_rows = {row["article_id"] for row in rows}
+        summary.without_statements += sum(article_id not in with_rows for article_id in scored)
         summary.articles += len(scored)
         summary.statements += len(rows)
         bar.update(len(batch))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 EXIT_SKIPPED = 1  # finished, but some input lines or files were reported and skipped
 EXIT_BAD_INPUT = 2  # nothing usable: a missing model or input, a bad config, labelled data with errors
+ARTICLE_LENGTH = 2000  # characters: a "statement" this long is an article given to predict
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,18 +46,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    train = commands.add_parser("train", help="fine-tune a model from a YAML config and save it")
+    train = commands.add_parser(
+        "train",
+        help="fine-tune a model from a YAML config and save it",
+        description="Fine-tune the backbone named in the config on its train file, keep the best epoch on dev, tune "
+        "one threshold per stance on dev, score the test file and save the model directory. Prints a progress bar "
+        "on a terminal and, at the end, the dev and test figures and where the model was saved.",
+    )
     train.add_argument("--config", default="configs/default.yaml", help="YAML config (default: %(default)s)")
     train.add_argument("--output-dir", required=True, help="directory to save the trained model into")
     train.set_defaults(handler=run_train)
 
     predict = commands.add_parser(
-        "predict", help="label statements: JSONL lines with text (and optional id, speaker) in, labels added out"
+        "predict",
+        help="label statements you already have: JSONL with text (and optional id, speaker) in, labels added out",
+        description="Label single statements (one JSONL object a line, with `text` and optionally `id` and "
+        "`speaker`) with stances and sentiment; each output line is the input object with the labels and scores "
+        "added. For whole articles, where statements and speakers must be found first, use `diplostance score`. "
+        "Bad lines are reported with their line number and skipped.",
     )
     predict.add_argument("--model", required=True, help="trained model directory")
     predict.add_argument("--input", required=True, help="JSONL file, one statement a line")
     predict.add_argument("--output", default="-", help="JSONL output file, or - for stdout (default)")
-    predict.add_argument("--batch-size", type=int, default=32)
+    predict.add_argument("--batch-size", type=int, default=32, help="statements per model batch (default: 32)")
+    add_encoding_argument(predict)
     add_backend_argument(predict)
     predict.set_defaults(handler=run_predict)
 
@@ -82,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--id-field", default="id", help="article id field in JSONL/Parquet input (default: id)")
     score.add_argument("--text-field", default="text", help="article text field in JSONL/Parquet input (default: text)")
     score.add_argument("--batch-size", type=int, default=32, help="statements per model batch (default: 32)")
+    add_encoding_argument(score)
+    score.add_argument(
+        "--width", type=int, default=100, help="--format table: wrap statements at this many characters (default: 100)"
+    )
     score.add_argument(
         "--articles-per-batch", type=int, default=64, help="articles read and written together (default: 64)"
     )
@@ -118,7 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--int8", action="store_true", help="also write the int8-quantized model")
     export.set_defaults(handler=run_export)
 
-    evaluate = commands.add_parser("evaluate", help="print JSON metrics of a model on a labelled JSONL file")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="print JSON metrics of a model on a labelled JSONL file",
+        description="Stance macro-F1, exact-set accuracy, per-label precision/recall/F1 and sentiment figures of a "
+        "model on labelled statements in the corpus format; with --baselines, the same for the keyword, TF-IDF and "
+        "zero-shot baselines.",
+    )
     evaluate.add_argument("--model", required=True, help="trained model directory")
     evaluate.add_argument("--data", required=True, help="labelled JSONL (the corpus format)")
     evaluate.add_argument("--output", default="-", help="JSON output file, or - for stdout (default)")
@@ -137,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="measure statement extraction and speaker attribution on annotated articles and PolNeAR",
         description="On annotated articles (--articles, e.g. data/articles/test): statement P/R/F1 and speaker, "
         "on_behalf_of, actor and polarity accuracy; with --model, the end-to-end stance micro-F1 too. On PolNeAR "
-        "(--polnear): content and source precision/recall/F1, exact and >= 50%% token overlap, for all attributions "
+        "(--polnear): content and source precision/recall/F1, exact and >= 50% token overlap, for all attributions "
         "and for the speech-cue subset. PolNeAR is not bundled: point --polnear at your copy.",
     )
     extraction.add_argument("--polnear", help="PolNeAR root (holds metadata.tsv and split folders)")
@@ -173,14 +196,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tagger.set_defaults(handler=run_train_tagger)
 
-    data = commands.add_parser("data", help="corpus tools")
+    data = commands.add_parser(
+        "data", help="corpus tools (data check)", description="Tools for labelled corpus files: `data check`."
+    )
     data_commands = data.add_subparsers(dest="data_command", required=True)
     check = data_commands.add_parser(
         "check",
         help="validate labelled JSONL files: schema, labels, duplicates, near-duplicates, leakage across splits",
         description="Validate labelled JSONL files. Several files are treated as splits: a conflict may appear "
         "in one only, and near-identical text across them is reported as leakage. Prints file:line problems, "
-        "then the corpus statistics as JSON; exits 1 when there is an error.",
+        "then the corpus statistics and style profile as JSON, and each style figure against the range seen in "
+        "real reporting on stderr; exits 1 when there is an error.",
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="labelled JSONL file(s), e.g. data/*.jsonl")
     check.add_argument(
@@ -198,6 +224,15 @@ def add_extractor_argument(parser: argparse.ArgumentParser) -> None:
         default="parse",
         help="how statements and speakers are found: parse (default; spaCy's dependency parse, rules where it finds "
         "nothing), rules (string patterns only, faster) or the directory of a tagger from `diplostance train-tagger`",
+    )
+
+
+def add_encoding_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="text encoding of the input files (default: utf-8, with or without a byte-order mark); bytes that do "
+        "not decode are reported with their file and line, e.g. use --encoding latin-1 for Latin-1 files",
     )
 
 
@@ -232,7 +267,13 @@ def run_predict(args: argparse.Namespace) -> int:
     path = Path(args.input)
     if not path.is_file():
         raise FileNotFoundError(f"input file not found: {path}")
+    if path.name.lower().endswith((".txt", ".html", ".htm", ".parquet")):
+        raise ValueError(
+            f"{path}: predict reads JSONL statements (one object with a `text` a line); to find and label the "
+            f"statements in articles use: diplostance score --model {args.model} {path}"
+        )
     model = load_model(args.model, args.backend)
+    long_warned = False
     errors, written = 0, 0
     with open_output(args.output) as handle:
         batch: list[dict] = []
@@ -247,12 +288,21 @@ def run_predict(args: argparse.Namespace) -> int:
             written += len(batch)
             batch.clear()
 
-        for item in read_jsonl(path):
+        for item in read_jsonl(path, encoding=args.encoding):
             if isinstance(item, InputError):
                 errors += 1
                 print(f"diplostance predict: skipped {item}", file=sys.stderr)
                 continue
-            batch.append(item[1])
+            number, record = item
+            if not long_warned and len(record["text"]) > ARTICLE_LENGTH:
+                long_warned = True
+                print(
+                    f"diplostance predict: warning: {path}:{number}: text is {len(record['text'])} characters, an "
+                    "article rather than a statement: it gets one set of labels for all of it. To find and label "
+                    "each statement in articles use `diplostance score`",
+                    file=sys.stderr,
+                )
+            batch.append(record)
             if len(batch) >= 1024:  # enough to sort into batches of similar length
                 flush()
         if batch:
@@ -294,9 +344,9 @@ def run_score(args: argparse.Namespace) -> int:
     scorer = ArticleScorer(
         load_model(args.model, args.backend), make_extractor(args.extractor), batch_size=args.batch_size
     )
-    articles = read_articles(args.inputs, args.id_field, args.text_field)
+    articles = read_articles(args.inputs, args.id_field, args.text_field, encoding=args.encoding)
     if fmt == "table":
-        return _score_table(scorer, articles, args.output)
+        return _score_table(scorer, articles, args.output, args.width)
     writer = ResumableWriter(args.output, fmt, scorer.model.stance_labels, scorer.model.sentiment_labels,
                              overwrite=args.overwrite)  # fmt: skip
     errors_path = args.errors or (None if writer.stdout else f"{args.output}.errors.jsonl")
@@ -314,7 +364,7 @@ def run_score(args: argparse.Namespace) -> int:
     return _exit_code(summary.errors, summary.articles + summary.already_done)
 
 
-def _score_table(scorer, articles, output: str) -> int:
+def _score_table(scorer, articles, output: str, width: int) -> int:
     from classifier.io import InputError, format_table, open_output
 
     errors, done = 0, 0
@@ -326,7 +376,7 @@ def _score_table(scorer, articles, output: str) -> int:
                 continue
             rows = [s.as_dict() for s in scorer.score(item.text, item.id)]
             done += 1
-            handle.write(f"== {item.id}: {len(rows)} statement(s)\n{format_table(rows)}\n\n")
+            handle.write(f"== {item.id}: {len(rows)} statement(s)\n{format_table(rows, width)}\n\n")
     return _exit_code(errors, done)
 
 

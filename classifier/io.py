@@ -30,10 +30,41 @@ class InputError:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
-def read_jsonl(path: Path, required: tuple[str, ...] = ("text",)) -> Iterator[tuple[int, dict] | InputError]:
+ENCODING_HINT = "pass --encoding with the file's encoding (e.g. --encoding latin-1 or cp1252)"
+
+
+def codec(encoding: str) -> str:
+    """The codec to decode with: UTF-8 input may start with a byte-order mark, which is not part of the text.
+
+    >>> codec("utf-8"), codec("UTF8"), codec("latin-1")
+    ('utf-8-sig', 'utf-8-sig', 'iso8859-1')
+    """
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise ValueError(f"unknown encoding {encoding!r}: use a Python codec name such as utf-8 or latin-1") from None
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def decoded_lines(handle: IO[bytes], source: str, encoding: str = "utf-8") -> Iterator[str | InputError]:
+    """Lines of a binary stream decoded one by one, so one undecodable line is reported and the rest are read."""
+    name = codec(encoding)
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield raw.decode("utf-8" if (number > 1 and name == "utf-8-sig") else name)
+        except UnicodeDecodeError as err:
+            yield InputError(source, number, None, f"not valid {encoding} ({err.reason} at byte {err.start}); "
+                             + ENCODING_HINT)  # fmt: skip
+
+
+def read_jsonl(
+    path: Path, required: tuple[str, ...] = ("text",), encoding: str = "utf-8"
+) -> Iterator[tuple[int, dict] | InputError]:
     """Yield ``(line_number, record)`` for good lines and :class:`InputError` for bad ones."""
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for item in _json_lines(handle, str(path)):
+    with path.open("rb") as handle:
+        for item in _json_lines(decoded_lines(handle, str(path), encoding), str(path)):
             if isinstance(item, InputError):
                 yield item
                 continue
@@ -48,13 +79,29 @@ def read_jsonl(path: Path, required: tuple[str, ...] = ("text",)) -> Iterator[tu
 def _check_fields(record: dict, required: tuple[str, ...]) -> tuple[str, str] | None:
     for key in required:
         if key not in record:
-            return key, "missing"
+            return key, "missing" + _field_hint(record, key, required)
         if not isinstance(record[key], str) or not record[key].strip():
             return key, "must be a non-empty string"
     for key in ("id", "speaker"):
         if record.get(key) is not None and not isinstance(record[key], (str, int)):
             return key, "must be a string"
     return None
+
+
+def _field_hint(record: dict, missing: str, required: tuple[str, ...]) -> str:
+    """For a missing text field: name the record's longest other string field of some length, the likely text
+    ("body", "content")."""
+    if missing != required[-1]:  # the text field comes last: ("text",) or (id_field, text_field)
+        return ""
+    strings = [
+        (len(value), key)
+        for key, value in record.items()
+        if isinstance(value, str) and len(value.strip()) >= 20 and key not in (*required, "id")
+    ]
+    if not strings:
+        return ""
+    _, key = max(strings)
+    return f"; the record has a string field {key!r}: use --text-field {key}"
 
 
 @dataclass
@@ -70,7 +117,11 @@ ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".parquet")
 
 
 def read_articles(
-    inputs: list[str], id_field: str = "id", text_field: str = "text", stdin: IO[str] | None = None
+    inputs: list[str],
+    id_field: str = "id",
+    text_field: str = "text",
+    stdin: IO[str] | None = None,
+    encoding: str = "utf-8",
 ) -> Iterator[Article | InputError]:
     """Stream articles from files, directories (searched recursively) and ``-`` (standard input).
 
@@ -78,8 +129,11 @@ def read_articles(
     trafilatura; ``.jsonl``, ``.jsonl.gz`` and ``.parquet`` hold one article per record with ``id_field`` and
     ``text_field``. Standard input is JSONL when its first character is ``{``, else one plain-text article named
     ``stdin``. Records are read one at a time (Parquet by row group), so memory does not grow with the input.
-    Bad files and records come out as :class:`InputError` and the stream goes on.
+    Bad files and records come out as :class:`InputError` and the stream goes on. Text files are decoded with
+    ``encoding`` (UTF-8 by default, a byte-order mark allowed); bytes that do not decode are an error for their
+    file or line, never silently replaced.
     """
+    codec(encoding)  # an unknown encoding is a usage error before anything is read
     for name in inputs:
         if name == "-":
             yield from _read_stdin(stdin or sys.stdin, id_field, text_field)
@@ -90,9 +144,9 @@ def read_articles(
             if not files:
                 yield InputError(str(path), None, None, f"directory holds no {', '.join(ARTICLE_SUFFIXES)} files")
             for file in files:
-                yield from _read_article_file(file, id_field, text_field)
+                yield from _read_article_file(file, id_field, text_field, encoding)
         elif path.is_file():
-            yield from _read_article_file(path, id_field, text_field)
+            yield from _read_article_file(path, id_field, text_field, encoding)
         else:
             yield InputError(str(path), None, None, "no such file or directory")
 
@@ -124,22 +178,24 @@ def count_articles(inputs: list[str]) -> int | None:
     return total
 
 
-def _read_article_file(path: Path, id_field: str, text_field: str) -> Iterator[Article | InputError]:
+def _read_article_file(path: Path, id_field: str, text_field: str, encoding: str) -> Iterator[Article | InputError]:
     name = path.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz")):
         opener = gzip.open if name.endswith(".gz") else open
         try:
-            with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
-                yield from _records_to_articles(_json_lines(handle, str(path)), id_field, text_field)
+            with opener(path, "rb") as handle:
+                lines = decoded_lines(handle, str(path), encoding)
+                yield from _records_to_articles(_json_lines(lines, str(path)), id_field, text_field)
         except (OSError, EOFError) as err:  # a truncated or corrupt .gz: what was read so far stands
             yield InputError(str(path), None, None, f"cannot read further: {err}")
     elif name.endswith(".parquet"):
         yield from _read_parquet(path, id_field, text_field)
     elif name.endswith((".txt", ".html", ".htm")):
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_bytes().decode(codec(encoding))
         except UnicodeDecodeError as err:
-            yield InputError(str(path), None, None, f"not UTF-8 text ({err.reason} at byte {err.start})")
+            yield InputError(str(path), None, None, f"not valid {encoding} ({err.reason} at byte {err.start}); "
+                             + ENCODING_HINT)  # fmt: skip
             return
         if name.endswith(".txt"):
             yield Article(path.stem, text, str(path))
@@ -151,7 +207,10 @@ def _read_article_file(path: Path, id_field: str, text_field: str) -> Iterator[A
             yield InputError(str(path), None, None, "no main text found in the HTML")
     else:
         expected = ", ".join(ARTICLE_SUFFIXES)
-        yield InputError(str(path), None, None, f"unsupported input type: expected {expected}, - or a directory")
+        hint = ""
+        if name.endswith((".pdf", ".docx", ".doc", ".odt", ".rtf")):
+            hint = "; convert it to text first (e.g. `pdftotext FILE.pdf` or save the document as .txt or .html)"
+        yield InputError(str(path), None, None, f"unsupported input type: expected {expected}, - or a directory{hint}")
 
 
 def html_to_text(html: str) -> str | None:
@@ -167,6 +226,9 @@ def html_to_text(html: str) -> str | None:
 
 def _json_lines(lines, source: str) -> Iterator[tuple[str, int, dict] | InputError]:
     for number, line in enumerate(lines, start=1):
+        if isinstance(line, InputError):  # a line that did not decode
+            yield line
+            continue
         if not line.strip():
             continue
         try:
@@ -245,17 +307,33 @@ def write_jsonl(handle: IO[str], record: dict) -> None:
     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def format_table(rows: list[dict], width: int = 60) -> str:
-    """A plain-text table of scored statements for reading in a terminal."""
-    headers = ["speaker", "stances", "sentiment", "kind", "statement"]
+def format_table(rows: list[dict], width: int = 100) -> str:
+    """A plain-text table of scored statements for reading in a terminal; statements wrap at ``width``
+    characters onto continuation lines, nothing is cut off.
+
+    >>> print(format_table([{"speaker": "Russia", "stances": ["calls_for_ceasefire"], "sentiment": "neutral",
+    ...     "polarity": "asserted", "kind": "indirect", "text": "Moscow urged both sides to stop firing."}], width=20))
+    speaker  stances              sentiment  polarity  kind      statement
+    -------  -------------------  ---------  --------  --------  -----------------
+    Russia   calls_for_ceasefire  neutral    asserted  indirect  Moscow urged both
+                                                                 sides to stop
+                                                                 firing.
+    """
+    import textwrap
+
+    headers = ["speaker", "stances", "sentiment", "polarity", "kind", "statement"]
     lines = []
     for row in rows:
-        statement = " ".join(row["text"].split())
-        if len(statement) > width:
-            statement = statement[: width - 3] + "..."
-        lines.append([row["speaker"], ", ".join(row["stances"]) or "-", row["sentiment"], row["kind"], statement])
-    sizes = [max([len(h)] + [len(line[i]) for line in lines]) for i, h in enumerate(headers)]
+        wrapped = textwrap.wrap(" ".join(row["text"].split()), max(10, width)) or [""]
+        cells = [row["speaker"], ", ".join(row["stances"]) or "-", row["sentiment"], row.get("polarity") or "-",
+                 row["kind"]]  # fmt: skip
+        lines.append((cells, wrapped))
+    sizes = [max([len(h)] + [len(cells[i]) for cells, _ in lines]) for i, h in enumerate(headers[:-1])]
+    sizes.append(max([len(headers[-1])] + [len(part) for _, wrapped in lines for part in wrapped]))
     out = ["  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip()]
     out.append("  ".join("-" * size for size in sizes))
-    out += ["  ".join(cell.ljust(sizes[i]) for i, cell in enumerate(line)).rstrip() for line in lines]
+    for cells, wrapped in lines:
+        out.append("  ".join(c.ljust(sizes[i]) for i, c in enumerate([*cells, wrapped[0]])).rstrip())
+        indent = sum(sizes[:-1]) + 2 * (len(sizes) - 1)
+        out += [" " * indent + part for part in wrapped[1:]]
     return "\n".join(out)

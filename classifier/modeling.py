@@ -48,6 +48,13 @@ def resolve_backbone(name: str) -> str:
     return name
 
 
+def no_model_message(path: Path) -> str:
+    """What to say when ``path`` holds no model, with how to make one."""
+    what = "does not exist" if not path.exists() else f"is not a diplostance model directory ({META_NAME} is missing)"
+    make = f"make one with `make demo` (trains models/default) or `diplostance train --output-dir {path}`"
+    return f"model {path} {what}; {make}"
+
+
 class StanceModel(nn.Module, BatchedPredictor):
     """Shared transformer encoder with a multi-label stance head and a sentiment head.
 
@@ -98,7 +105,7 @@ class StanceModel(nn.Module, BatchedPredictor):
         path = Path(path)
         meta_file = path / META_NAME
         if not meta_file.is_file():
-            raise FileNotFoundError(f"{path} is not a diplostance model directory: {META_NAME} is missing")
+            raise FileNotFoundError(no_model_message(path))
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
         encoder = AutoModel.from_config(AutoConfig.from_pretrained(path))
         tokenizer = AutoTokenizer.from_pretrained(path)

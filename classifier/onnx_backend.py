@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.modeling import META_NAME, StanceModel
+from classifier.modeling import META_NAME, StanceModel, no_model_message
 from classifier.predictor import BatchedPredictor
 
 ONNX_NAME = "model.onnx"
@@ -102,6 +102,8 @@ class OnnxStanceModel(BatchedPredictor):
         ort = _require("onnxruntime")
         path = Path(path)
         onnx_file = path / (INT8_NAME if int8 else ONNX_NAME)
+        if not (path / META_NAME).is_file():
+            raise FileNotFoundError(no_model_message(path))
         if not onnx_file.is_file():
             flag = " --int8" if int8 else ""
             raise FileNotFoundError(

@@ -15,6 +15,7 @@ temporary name and renamed into place.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -25,6 +26,15 @@ from typing import IO
 FORMATS = ("jsonl", "csv", "parquet")
 MENTION_FIELDS = ("text", "start", "end")
 ACTOR_FIELDS = ("id", "type", "country", "org")
+
+
+def text_hash(text: str) -> str:
+    """A short fingerprint of an article's text, kept in the journal to notice an article edited since.
+
+    >>> text_hash("Moscow urged calm.") == text_hash("Moscow urged calm."), text_hash("a") == text_hash("b")
+    (True, False)
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def format_for(output: str | None, requested: str | None = None) -> str:
@@ -108,7 +118,8 @@ class ResumableWriter:
         stance_labels, sentiment_labels: the model's labels, which fix the flat columns.
         overwrite: start afresh, deleting an earlier output and its journal.
 
-    ``done`` holds the article ids already written by an earlier run.
+    ``done`` maps each article id already written by an earlier run to a hash of the text it was scored from
+    (:func:`text_hash`; None in journals written before hashes were kept), so a changed article is noticed.
     """
 
     def __init__(
@@ -126,7 +137,7 @@ class ResumableWriter:
             raise ValueError("Parquet cannot go to standard output: give --output DIR")
         self.columns = flat_columns(stance_labels, sentiment_labels)
         self.labels = (stance_labels, sentiment_labels)
-        self.done: set[str] = set()
+        self.done: dict[str, str | None] = {}
         self.path = Path(output)
         self._handle: IO | None = None
         self._journal: IO | None = None
@@ -170,7 +181,8 @@ class ResumableWriter:
                 "by a resumable run; remove it, choose another --output, or pass --overwrite"
             )
         for entry in entries:
-            self.done.update(entry["articles"])
+            hashes = entry.get("hashes") or [None] * len(entry["articles"])
+            self.done.update(zip(entry["articles"], hashes))
         (self.path if self.fmt == "parquet" else self.path.parent).mkdir(parents=True, exist_ok=True)
         self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
         if self.fmt == "parquet":
@@ -188,8 +200,9 @@ class ResumableWriter:
                 self._write_bytes(self._csv_text([], header=True))
                 self._record([], bytes=self._handle.tell())
 
-    def write(self, article_ids: list[str], rows: list[dict]) -> None:
-        """Write the rows of a batch of articles, then record the articles as done."""
+    def write(self, article_ids: list[str], rows: list[dict], hashes: list[str] | None = None) -> None:
+        """Write the rows of a batch of articles, then record the articles (and their texts' hashes) as done."""
+        hashes = hashes or [None] * len(article_ids)
         if self.stdout:
             text = self._jsonl_text(rows) if self.fmt == "jsonl" else self._csv_text(rows, header=not self._part)
             self._part += 1
@@ -198,12 +211,12 @@ class ResumableWriter:
             return
         if self.fmt == "parquet":
             name = self._write_part(rows) if rows else None
-            self._record(article_ids, part=name)
+            self._record(article_ids, hashes, part=name)
         else:
             text = self._jsonl_text(rows) if self.fmt == "jsonl" else self._csv_text(rows, header=False)
             self._write_bytes(text)
-            self._record(article_ids, bytes=self._handle.tell())
-        self.done.update(article_ids)
+            self._record(article_ids, hashes, bytes=self._handle.tell())
+        self.done.update(zip(article_ids, hashes))
 
     def _jsonl_text(self, rows: list[dict]) -> str:
         return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
@@ -238,8 +251,9 @@ class ResumableWriter:
         os.replace(scratch, self.path / name)
         return name
 
-    def _record(self, article_ids: list[str], **position) -> None:
-        self._journal.write(json.dumps({"articles": article_ids, **position}, ensure_ascii=False) + "\n")
+    def _record(self, article_ids: list[str], hashes: list[str | None] | None = None, **position) -> None:
+        entry = {"articles": article_ids, "hashes": hashes or [None] * len(article_ids), **position}
+        self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._journal.flush()
         os.fsync(self._journal.fileno())
 

@@ -13,6 +13,7 @@ import os
 import time
 from pathlib import Path
 
+from classifier.modeling import no_model_message
 from classifier.output import arrow_schema, flatten
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def score_with_ray(
         raise ValueError("the ray engine writes a directory: give --output DIR")
     model_dir = str(Path(model_dir).resolve())
     if not (Path(model_dir) / "diplostance.json").is_file():
-        raise FileNotFoundError(f"{model_dir} is not a diplostance model directory: diplostance.json is missing")
+        raise FileNotFoundError(no_model_message(Path(model_dir)))
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS")
         local = {} if address else {"include_dashboard": False}  # a throwaway local Ray needs no dashboard

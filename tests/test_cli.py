@@ -78,8 +78,14 @@ def test_score_table(model_dir, tmp_path, capsys):
     assert main(["score", "--model", str(model_dir), str(article), "--format", "table"]) == 0
     out = capsys.readouterr().out
     assert "== story: 4 statement(s)" in out
-    assert out.splitlines()[1].split() == ["speaker", "stances", "sentiment", "kind", "statement"]
+    assert out.splitlines()[1].split() == ["speaker", "stances", "sentiment", "polarity", "kind", "statement"]
     assert "Ilham Aliyev" in out
+    assert "..." not in out  # statements wrap, they are not cut
+    narrow = main(["score", "--model", str(model_dir), str(article), "--format", "table", "--width", "30"])
+    assert narrow == 0
+    lines = capsys.readouterr().out.splitlines()
+    statement_column = lines[1].index("statement")
+    assert all(len(line) - statement_column <= 30 for line in lines[3:] if line.strip() and not line.startswith("=="))
 
 
 def test_score_reports_bad_inputs_and_goes_on(model_dir, tmp_path, capsys):

@@ -1,0 +1,125 @@
+"""What the command line tells a newcomer: hints in errors, encodings, stale output, silent zeros, help texts."""
+
+import argparse
+import json
+
+import pytest
+
+from classifier.cli import build_parser, main
+
+from .test_cli import ARTICLE, read_lines
+
+
+def test_every_option_of_every_command_has_help():
+    def walk(parser, name):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    assert sub.description, f"`{name} {sub_name}` has no description"
+                    yield from walk(sub, f"{name} {sub_name}")
+            elif not isinstance(action, argparse._HelpAction):
+                yield name, action
+
+    missing = [f"{name} {action.option_strings or action.dest}" for name, action in walk(build_parser(), "diplostance")
+               if not action.help]  # fmt: skip
+    assert missing == []
+
+
+def test_help_prints_percent_signs_once(capsys):
+    with pytest.raises(SystemExit):
+        main(["eval-extraction", "--help"])
+    out = capsys.readouterr().out
+    assert "50%" in out and "50%%" not in out
+
+
+def test_missing_model_says_how_to_make_one(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert main(["score", "--model", str(tmp_path / "nowhere"), str(article)]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "make demo" in err and "diplostance train --output-dir" in err
+
+
+def test_predict_points_articles_to_score(model_dir, tmp_path, capsys):
+    article = tmp_path / "story.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert main(["predict", "--model", str(model_dir), "--input", str(article)]) == 2
+    assert "diplostance score --model" in capsys.readouterr().err
+    long = tmp_path / "long.jsonl"
+    long.write_text(json.dumps({"text": ARTICLE * 20}) + "\n", encoding="utf-8")
+    assert (
+        main(["predict", "--model", str(model_dir), "--input", str(long), "--output", str(tmp_path / "o.jsonl")]) == 0
+    )
+    assert "an article rather than a statement" in capsys.readouterr().err
+
+
+def test_a_jsonl_without_text_suggests_the_field_to_use(model_dir, tmp_path, capsys):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "x", "body": ARTICLE}) + "\n", encoding="utf-8")
+    assert main(["score", "--model", str(model_dir), str(batch), "--output", str(tmp_path / "o.jsonl")]) == 2
+    assert "use --text-field body" in capsys.readouterr().err
+
+
+def test_pdf_and_docx_are_named_with_how_to_convert(model_dir, tmp_path, capsys):
+    document = tmp_path / "report.pdf"
+    document.write_bytes(b"%PDF-1.4")
+    assert main(["score", "--model", str(model_dir), str(document), "--output", str(tmp_path / "o.jsonl")]) == 2
+    assert "pdftotext" in capsys.readouterr().err
+
+
+def test_latin1_is_an_error_that_names_encoding_and_works_with_it(model_dir, tmp_path, capsys):
+    article = tmp_path / "cafe.txt"
+    text = ARTICLE.replace("Ilham Aliyev", "Ilham Aliyev, in Baku's café,")
+    article.write_bytes(text.encode("latin-1"))
+    out = tmp_path / "o.jsonl"
+    assert main(["score", "--model", str(model_dir), str(article), "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "not valid utf-8" in err and "--encoding latin-1" in err
+    code = main(["score", "--model", str(model_dir), str(article), "--output", str(out), "--encoding", "latin-1"])
+    assert code == 0
+    rows = read_lines(out)
+    assert any("café" in row["text"] for row in rows)
+    assert all(text[row["start"] : row["end"]] == row["text"] for row in rows)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_text(model_dir, tmp_path):
+    article = tmp_path / "bom.txt"
+    article.write_bytes(b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"))
+    out = tmp_path / "o.jsonl"
+    assert main(["score", "--model", str(model_dir), str(article), "--output", str(out)]) == 0
+    assert all(ARTICLE[row["start"] : row["end"]] == row["text"] for row in read_lines(out))
+
+
+def test_an_edited_article_is_not_left_with_stale_rows(model_dir, tmp_path, capsys):
+    article = tmp_path / "story.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["score", "--model", str(model_dir), str(article), "--output", str(out)]) == 0
+    assert main(["score", "--model", str(model_dir), str(article), "--output", str(out)]) == 0
+    assert "1 already done" in capsys.readouterr().err
+    article.write_text(ARTICLE.replace("Russia, France", "Russia, Italy"), encoding="utf-8")
+    # the only input is refused, so nothing was usable: exit 2
+    assert main(["score", "--model", str(model_dir), str(article), "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "article 'story' changed since it was scored" in err and "--overwrite" in err
+    assert main(["score", "--model", str(model_dir), str(article), "--output", str(out), "--overwrite"]) == 0
+    assert any("Italy" in row["text"] for row in read_lines(out))
+
+
+def test_articles_without_statements_and_not_in_english_are_counted(model_dir, tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("The weather was mild on Tuesday.", encoding="utf-8")
+    (folder / "french.txt").write_text(
+        "Le ministre des affaires étrangères a déclaré mardi que les pourparlers de paix reprendraient "
+        "à Doha la semaine prochaine, selon un communiqué publié par son cabinet après une réunion "
+        "avec les médiateurs qataris et égyptiens dans la capitale, où les délégations sont arrivées lundi.",
+        encoding="utf-8",
+    )
+    (folder / "story.txt").write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["score", "--model", str(model_dir), str(folder), "--output", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "2 article(s) had no statement" in err
+    assert "article 'french' does not look like English" in err
+    assert not (tmp_path / "o.jsonl.errors.jsonl").exists()  # no empty errors file left behind
