@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 MODEL ?= models/default
-CONFIG ?= configs/default.yaml
+CONFIG ?= training/configs/default.yaml
 ARTICLE ?= examples/articles/ceasefire_talks.txt
 export HF_HUB_OFFLINE := 1
 

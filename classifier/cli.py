@@ -53,7 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         "one threshold per stance on dev, score the test file and save the model directory. Prints a progress bar "
         "on a terminal and, at the end, the dev and test figures and where the model was saved.",
     )
-    train.add_argument("--config", default="configs/default.yaml", help="YAML config (default: %(default)s)")
+    train.add_argument(
+        "--config",
+        help="YAML config; data paths in it are relative to the file (default: the packaged "
+        "training/configs/default.yaml, which trains on the bundled corpus)",
+    )
     train.add_argument("--output-dir", required=True, help="directory to save the trained model into")
     train.set_defaults(handler=run_train)
 
@@ -210,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="labelled JSONL file(s), e.g. data/*.jsonl")
     check.add_argument(
-        "--config", default="configs/default.yaml", help="label names come from here (default: %(default)s)"
+        "--config", help="label names come from here (default: the packaged training/configs/default.yaml)"
     )
     check.add_argument("--max-warnings", type=int, default=50, help="near-duplicate warnings to print (default: 50)")
     check.set_defaults(handler=run_data_check)
@@ -257,6 +261,13 @@ def run_train(args: argparse.Namespace) -> int:
                 k: metrics[split][k] for k in ("stance_macro_f1", "exact_set_accuracy", "sentiment_macro_f1")
             }
     print(json.dumps(summary, indent=2))
+    figures = "; ".join(
+        f"{split} stance macro-F1 {summary[split]['stance_macro_f1']}, sentiment macro-F1 "
+        f"{summary[split]['sentiment_macro_f1']}"
+        for split in ("dev", "test")
+        if split in summary
+    )
+    print(f"diplostance train: saved the model to {args.output_dir} ({figures})", file=sys.stderr)
     return 0
 
 

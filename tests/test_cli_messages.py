@@ -123,3 +123,32 @@ def test_articles_without_statements_and_not_in_english_are_counted(model_dir, t
     assert "2 article(s) had no statement" in err
     assert "article 'french' does not look like English" in err
     assert not (tmp_path / "o.jsonl.errors.jsonl").exists()  # no empty errors file left behind
+
+
+def test_train_prints_only_its_summary_on_stdout(tiny_backbone, corpus_dir, tmp_path, capsys, monkeypatch):
+    import yaml
+
+    config = tmp_path / "configs" / "tiny.yaml"
+    config.parent.mkdir()
+    corpus = {name: f"../corpus/{name}.jsonl" for name in ("train", "dev")}
+    (tmp_path / "corpus").symlink_to(corpus_dir)
+    config.write_text(yaml.safe_dump({
+        "model": {"backbone": str(tiny_backbone), "max_length": 64},
+        "data": {"train_file": corpus["train"], "dev_file": corpus["dev"], "test_file": None},
+        "train": {"epochs": 1, "batch_size": 4},
+    }))  # fmt: skip
+    monkeypatch.chdir(tmp_path / "configs")  # data paths are relative to the config, wherever we run from
+    assert main(["train", "--config", "tiny.yaml", "--output-dir", str(tmp_path / "m")]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)  # nothing but the summary on stdout
+    assert summary["output_dir"] == str(tmp_path / "m") and "dev" in summary
+    assert f"saved the model to {tmp_path / 'm'}" in captured.err
+
+
+def test_data_check_works_from_any_directory_without_a_config(tmp_path, monkeypatch, capsys):
+    from .conftest import ROWS, write_jsonl
+
+    write_jsonl(tmp_path / "mine.jsonl", ROWS)
+    monkeypatch.chdir(tmp_path)
+    assert main(["data", "check", "mine.jsonl"]) == 0
+    assert "style: fragment_share" in capsys.readouterr().err

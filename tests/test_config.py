@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_default_config_loads_with_the_four_stances():
-    config = load_config(ROOT / "configs" / "default.yaml")
+    config = load_config(ROOT / "training" / "configs" / "default.yaml")
     assert config.labels.stances == [
         "calls_for_ceasefire",
         "supports_self_defense",
@@ -48,7 +48,21 @@ def test_missing_file(tmp_path):
         load_config(tmp_path / "nope.yaml")
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "configs").rglob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "training" / "configs").rglob("*.yaml")), ids=lambda p: p.name)
 def test_every_shipped_config_loads(path):
     config = load_config(path)
-    assert config.data.train_file == "data/train.jsonl"
+    assert config.data.train_file == str(ROOT / "data" / "train.jsonl")  # relative to the file, not the cwd
+
+
+def test_data_paths_are_relative_to_the_config_file_not_the_working_directory(tmp_path, monkeypatch):
+    folder = tmp_path / "project" / "configs"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text("data:\n  train_file: ../mine/train.jsonl\n  dev_file: /abs/dev.jsonl\n")
+    monkeypatch.chdir(tmp_path)
+    config = load_config("project/configs/mine.yaml")
+    assert config.data.train_file == str(tmp_path / "project" / "mine" / "train.jsonl")
+    assert config.data.dev_file == "/abs/dev.jsonl"
+
+
+def test_the_default_config_ships_with_the_package():
+    assert load_config().data.dev_file == str(ROOT / "data" / "dev.jsonl")

@@ -1,6 +1,8 @@
-"""Training configuration: YAML files in ``configs/`` loaded into dataclasses.
+"""Training configuration: YAML files (the default in ``training/configs/``, shipped with the package) loaded into
+dataclasses.
 
 Unknown keys are an error, and every value is checked in ``__post_init__`` with a message that names the key.
+Data paths in a file are relative to that file, so a config works from any directory.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class ModelConfig:
 
 @dataclass
 class DataConfig:
-    """Where the split files are. Paths are relative to the working directory."""
+    """Where the split files are. In a YAML file, relative paths are relative to the file (:func:`load_config`)."""
 
     train_file: str = "data/train.jsonl"
     dev_file: str = "data/dev.jsonl"
@@ -161,11 +163,27 @@ def config_from_dict(raw: dict[str, Any], source: str = "config") -> Config:
     return Config(**sections)
 
 
-def load_config(path: str | Path) -> Config:
-    """Load a YAML config file into a :class:`Config`."""
-    path = Path(path)
+DEFAULT_CONFIG = Path(__file__).parent / "configs" / "default.yaml"
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load a YAML config file (the packaged default when ``path`` is None) into a :class:`Config`.
+
+    Relative data paths are resolved against the file's folder, so the result does not depend on the working
+    directory.
+
+    >>> load_config().data.train_file.endswith("data/train.jsonl")
+    True
+    """
+    path = Path(path) if path is not None else DEFAULT_CONFIG
     if not path.is_file():
         raise FileNotFoundError(f"config file not found: {path}")
     with path.open(encoding="utf-8") as handle:
         raw = yaml.safe_load(handle) or {}
-    return config_from_dict(raw, source=str(path))
+    config = config_from_dict(raw, source=str(path))
+    data = config.data
+    for key in ("train_file", "dev_file", "test_file"):
+        value = getattr(data, key)
+        if value and not Path(value).is_absolute():
+            setattr(data, key, str((path.parent / value).resolve()))
+    return config

@@ -1,6 +1,6 @@
 """Regenerate ``docs/results.md``: the default model over several seeds, beside the baselines.
 
-    python -m training.results --config configs/default.yaml --seeds 42 43 44 --output docs/results.md
+    python -m training.results --config training/configs/default.yaml --seeds 42 43 44 --output docs/results.md
 
 (``make results``). Trains one model per seed (minutes each on a CPU), evaluates each on the test split, fits
 the baselines on the same train/dev files, and writes per-label figures, confusion tables, the ten worst errors
@@ -32,7 +32,7 @@ HEADLINE = ("stance_macro_f1", "exact_set_accuracy", "sentiment_macro_f1", "sent
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default="configs/default.yaml")
+    parser.add_argument("--config", help="YAML config (default: the packaged training/configs/default.yaml)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
     parser.add_argument("--output", default="docs/results.md")
     parser.add_argument("--models-dir", default="runs/results", help="where the per-seed models are saved")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ import torch
 import yaml
 from datasets import Dataset
 from sklearn.metrics import f1_score
-from transformers import Trainer, TrainerCallback, TrainingArguments, set_seed
+from transformers import PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
 
 from classifier.modeling import StanceModel
 from training.config import Config
@@ -81,6 +82,33 @@ def build_dataset(model: StanceModel, examples: list[Example]) -> Dataset:
     return Dataset.from_dict(columns)
 
 
+class ProgressBar(TrainerCallback):
+    """A progress bar on standard error with the epoch, the latest loss and the time left; standard output stays
+    free for the summary that ``diplostance train`` prints at the end."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled, self.bar = enabled, None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        if self.enabled and state.is_world_process_zero:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=state.max_steps, unit="step", file=sys.stderr, dynamic_ncols=True)
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.bar is not None:
+            self.bar.update(state.global_step - self.bar.n)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if self.bar is not None and logs and "loss" in logs:
+            self.bar.set_postfix(epoch=f"{state.epoch:.2f}", loss=f"{logs['loss']:.4f}", refresh=False)
+
+    def on_train_end(self, args, state, control, **kwargs):
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 class BestOnDev(TrainerCallback):
     """After each epoch, score dev with thresholds tuned on it; keep the weights of the best epoch in memory.
 
@@ -139,7 +167,7 @@ def train(config: Config, output_dir: str | Path) -> dict:
     ``output_dir``. The other ranks write nothing and return only ``train_examples`` and ``train_seconds``.
 
     >>> from training.config import load_config
-    >>> train(load_config("configs/default.yaml"), "models/default")  # doctest: +SKIP
+    >>> train(load_config("training/configs/default.yaml"), "models/default")  # doctest: +SKIP
     """
     output_dir = Path(output_dir)
     started = time.perf_counter()
@@ -211,6 +239,7 @@ def train(config: Config, output_dir: str | Path) -> dict:
         # The ranks' weights are equal, so dev is scored once, by the rank that saves; the others wait for it at
         # their next collective (the end-of-epoch loss gather or the next gradient all-reduce).
         best = BestOnDev(model, dev_examples) if options.select_best_epoch and main_process else None
+        callbacks = [ProgressBar(sys.stderr.isatty())] + ([best] if best else [])
         trainer = JointTrainer(
             model=model,
             args=arguments,
@@ -220,8 +249,9 @@ def train(config: Config, output_dir: str | Path) -> dict:
             sentiment_loss_weight=options.sentiment_loss_weight,
             pos_weight=pos_weight,
             label_smoothing=float(options.label_smoothing),
-            callbacks=[best] if best else None,
+            callbacks=callbacks,
         )
+        trainer.remove_callback(PrinterCallback)  # logs go to the logger and the bar, never to standard output
         # 6. Train, then go back to the epoch that did best on dev.
         trainer.train()
     train_seconds = time.perf_counter() - started
