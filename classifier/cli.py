@@ -466,6 +466,9 @@ def run_data_check(args: argparse.Namespace) -> int:
     from training.config import load_config
 
     labels = load_config(args.config).labels
+    missing = [name for name in args.files if not Path(name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"no such file: {', '.join(missing)}")
     report = check_corpus(args.files, labels.stances, labels.sentiments)
     for error in report.errors:
         print(f"error: {error}")

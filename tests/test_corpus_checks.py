@@ -61,6 +61,7 @@ def test_cli_exit_codes(tmp_path, capsys):
     bad = write_jsonl(tmp_path / "bad.jsonl", [dict(ROWS[0], sentiment="furious")])
     assert main(["data", "check", str(bad)]) == 1
     assert f"error: {bad}:1: sentiment: unknown label 'furious'" in capsys.readouterr().out
+    assert main(["data", "check", str(tmp_path / "missing.jsonl")]) == 2  # cannot run at all
 
 
 def test_bundled_corpus_is_clean_and_split_by_conflict():
