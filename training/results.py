@@ -5,7 +5,8 @@
 (``make results``). Trains one model per seed (minutes each on a CPU), evaluates each on the test split, fits
 the baselines on the same train/dev files, and writes per-label figures, confusion tables, the ten worst errors
 and the seed-to-seed spread. The hand-written "what was tried" block between the ``<!-- experiments -->``
-markers of an existing output file is kept as it is.
+markers of an existing output file is kept as it is, and so is the learning curve between the
+``<!-- learning-curve -->`` markers (written by ``python -m training.learning_curve``).
 """
 
 from __future__ import annotations
@@ -24,9 +25,32 @@ from training.baselines import fit_baselines
 from training.config import load_config
 from training.data import load_examples
 from training.evaluate import compute_metrics, stance_matrix
+from training.style import PRONOUN_ATTRIBUTION, quote_first, words
 from training.train import train
 
+
+def _matches(pattern: str):
+    compiled = re.compile(pattern, re.IGNORECASE)
+    return lambda text: compiled.search(text) is not None
+
+
+# Constructions the corpus v3 issue found errors in, each as a test on a statement's text.
+CONSTRUCTIONS = {
+    "negated or refused": _matches(
+        r"\b(?:not|never|no longer|n't|refus\w*|reject\w*|rul\w+ out|out of the question|declin\w*)\b"
+    ),
+    "another party's position reported": _matches(
+        r"\b(?:said|says|told|noted)\b[^.]*\b(?:had|has|have) (?:called|urged|demanded|proposed|asked|appealed)"
+    ),
+    "conditional": _matches(r"\b(?:only if|unless|provided that|as long as|on condition|if)\b"),
+    "quote-first": lambda text: quote_first(text),
+    "pronoun attribution": lambda text: PRONOUN_ATTRIBUTION.search(text) is not None,
+    "fragment (under 15 words)": lambda text: words(text) < 15,
+    "several sentences": _matches(r"[.!?][\"\u201d\u2019']?\s+[\"\u201c\u2018]?[A-Z].*[.!?]"),
+}
+
 MARK = "<!-- experiments -->"
+CURVE = "<!-- learning-curve -->"  # the block that ``training.learning_curve`` writes, kept as it is
 HEADLINE = ("stance_macro_f1", "exact_set_accuracy", "sentiment_macro_f1", "sentiment_accuracy")
 
 
@@ -66,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     previous = Path(args.output).read_text(encoding="utf-8") if Path(args.output).is_file() else ""
     kept = re.search(re.escape(MARK) + r"(.*?)" + re.escape(MARK), previous, flags=re.S)
     experiments = kept.group(1).strip() if kept else "_Not written yet._"
-    text = render(args, config, runs, test, predictions, stance_probs, untuned_metrics, baselines, experiments)
+    kept = re.search(re.escape(CURVE) + r"(.*?)" + re.escape(CURVE), previous, flags=re.S)
+    curve = kept.group(1).strip() if kept else "_Not measured yet: `python -m training.learning_curve`._"
+    text = render(args, config, runs, test, predictions, stance_probs, untuned_metrics, baselines, experiments, curve)
     Path(args.output).write_text(text, encoding="utf-8")
     print(f"wrote {args.output}")
     return 0
@@ -77,7 +103,7 @@ def _mean_sd(values: list[float]) -> str:
     return f"{statistics.mean(values):.3f} ± {sd:.3f}"
 
 
-def render(args, config, runs, test, predictions, stance_probs, untuned, baselines, experiments) -> str:
+def render(args, config, runs, test, predictions, stance_probs, untuned, baselines, experiments, curve) -> str:
     stances, sentiments = config.labels.stances, config.labels.sentiments
     tests = [run["metrics"]["test"] for run in runs]
     seeds = ", ".join(str(run["seed"]) for run in runs)
@@ -128,6 +154,25 @@ def render(args, config, runs, test, predictions, stance_probs, untuned, baselin
         )
     lines += [
         "",
+        f"## By construction (seed {runs[0]['seed']})",
+        "",
+        "Test statements grouped by the constructions where stance errors concentrate, found by the patterns in "
+        "`training.results.CONSTRUCTIONS` (a statement can be in several groups). False positives are stance "
+        "labels predicted but not in the gold set; misses the reverse.",
+        "",
+        "| construction | statements | exact-set accuracy | false-positive labels | missed labels |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, test_of in [("all", lambda text: True), *CONSTRUCTIONS.items()]:
+        chosen = [(e, p) for e, p in zip(test, predictions) if test_of(e.text)]
+        if not chosen:
+            continue
+        exact = sum(set(e.stances) == set(p.stances) for e, p in chosen) / len(chosen)
+        false_pos = sum(len(set(p.stances) - set(e.stances)) for e, p in chosen)
+        missed = sum(len(set(e.stances) - set(p.stances)) for e, p in chosen)
+        lines.append(f"| {name} | {len(chosen)} | {exact:.3f} | {false_pos} | {missed} |")
+    lines += [
+        "",
         f"## Confusion tables (seed {runs[0]['seed']})",
         "",
         "| stance | TP | FP | FN | TN |",
@@ -168,6 +213,7 @@ def render(args, config, runs, test, predictions, stance_probs, untuned, baselin
             f"{', '.join(predictions[i].stances) or '-'} | {text} |"
         )
     lines += ["", "## What was tried", "", MARK, experiments, MARK, ""]
+    lines += ["## How much data: learning curve", "", CURVE, curve, CURVE, ""]
     return "\n".join(lines)
 
 
