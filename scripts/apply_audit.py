@@ -1,0 +1,51 @@
+"""Apply an audit file (one change per line: id, field, old, new, rule, why) to corpus splits, in place.
+
+    python scripts/apply_audit.py data/audits/taxonomy-v3.jsonl data/train.jsonl data/dev.jsonl data/test.jsonl
+
+Every change must find its line and its ``old`` value, or nothing is written: an audit made against another
+version of the corpus is refused rather than half applied. Prints the number of changes per rule and field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("audit", help="JSONL of changes")
+    parser.add_argument("splits", nargs="+", help="corpus JSONL files to change in place")
+    args = parser.parse_args(argv)
+    changes = [json.loads(line) for line in Path(args.audit).read_text(encoding="utf-8").splitlines() if line.strip()]
+    files = {
+        path: [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()] for path in args.splits
+    }
+    where = {record["id"]: record for records in files.values() for record in records}
+    problems = []
+    for number, change in enumerate(changes, start=1):
+        record = where.get(change["id"])
+        if record is None:
+            problems.append(f"{args.audit}:{number}: id {change['id']!r} is in none of the splits")
+        elif record[change["field"]] != change["old"]:
+            problems.append(f"{args.audit}:{number}: {change['id']} {change['field']} is {record[change['field']]!r}, "
+                            f"not {change['old']!r}")  # fmt: skip
+        else:
+            record[change["field"]] = change["new"]
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    for path, records in files.items():
+        Path(path).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    counts = Counter((change["rule"], change["field"]) for change in changes)
+    for (rule, field), count in sorted(counts.items()):
+        print(f"{rule} {field}: {count}")
+    print(f"{len(changes)} change(s) on {len({c['id'] for c in changes})} line(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
