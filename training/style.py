@@ -39,7 +39,13 @@ EVALUATIVE = re.compile(
     r"unacceptable|violat\w*|illegal\w*|reckless\w*|provocat\w*|invasion|invad\w*|occupier\w*|kill\w*|"
     r"slaughter\w*|genocid\w*|catastroph\w*|disast\w*|dire|suffer\w*|destroy\w*|destruct\w*|"
     r"welcom\w*|prais\w*|commend\w*|applaud\w*|thank\w*|grateful|hope\w*|hopeful\w*|optimis\w*|encourag\w*|"
-    r"positive|constructive|progress|breakthrough|historic|glad|pleased|delighted|appreciat\w*|salut\w*)\b",
+    r"positive|constructive|progress|breakthrough|historic|glad|pleased|delighted|appreciat\w*|salut\w*|"
+    r"congratulat\w*|victor\w*|chance|opportunit\w*|believ\w*|hail\w*|pray\w*|bless\w*|bloodshed|blood|"
+    r"reject\w*|sabotag\w*|hostil\w*|enem\w*|last man|pay the price|price|dearly|wip\w+ out|driven out|"
+    r"bluntly|shame\w*|disgrace\w*|indiscriminat\w*|innocent\w*|civilians|victims?|dead|death\w*|famine|"
+    r"starv\w*|ruin\w*|rubble|hope|promising|relie\w*|grat\w*|courag\w*|wisdom|wise|stability|bloodbath|"
+    r"worst|act of war|overrun|hit back|strik\w*|struck|losses|abus\w*|hypocri\w*|dismiss\w*|defian\w*|"
+    r"every inch|whatever it takes|at any cost|to the last)\b",
     re.IGNORECASE,
 )
 
