@@ -163,7 +163,9 @@ class BatchedPredictor:
             sentiment_scores = {label: round(float(p), 4) for label, p in zip(self.sentiment_labels, sentiment_row)}
             results.append(
                 StancePrediction(
-                    stances=[label for label, p in zip(self.stance_labels, stance_row) if p >= self.thresholds[label]],
+                    # decided on the rounded score that is written, so a row never shows a score above its
+                    # threshold without the label (0.49996 is written as 0.5)
+                    stances=[label for label in self.stance_labels if stance_scores[label] >= self.thresholds[label]],
                     stance_scores=stance_scores,
                     sentiment=self.sentiment_labels[int(np.argmax(sentiment_row))],
                     sentiment_scores=sentiment_scores,

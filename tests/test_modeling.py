@@ -40,7 +40,21 @@ def test_predict_returns_typed_results_with_all_scores(model_dir):
     assert list(result.stance_scores) == STANCES
     assert result.sentiment in SENTIMENTS
     assert sum(result.sentiment_scores.values()) == pytest.approx(1.0, abs=1e-3)
-    assert result.stances == [s for s in STANCES if result.stance_scores[s] >= model.thresholds[s] - 1e-4]
+    # the label follows the written (rounded) score exactly
+    assert result.stances == [s for s in STANCES if result.stance_scores[s] >= model.thresholds[s]]
+
+
+def test_a_score_rounded_up_to_the_threshold_carries_the_label(model_dir, monkeypatch):
+    import numpy as np
+
+    model = StanceModel.from_pretrained(model_dir)
+    raw = np.array([[0.49996, 0.49994, 0.9, 0.1]])
+    monkeypatch.setattr(model, "predict_proba", lambda *args, **kwargs: (raw, np.array([[0.2, 0.7, 0.1]])))
+    model.thresholds = {label: 0.5 for label in STANCES}
+    (result,) = model.predict(["x"])
+    assert result.stance_scores[STANCES[0]] == 0.5 and STANCES[0] in result.stances  # written 0.5: labelled
+    assert result.stance_scores[STANCES[1]] == 0.4999 and STANCES[1] not in result.stances
+    assert result.stances == [STANCES[0], STANCES[2]]
 
 
 def test_thresholds_decide_stances(model_dir):
