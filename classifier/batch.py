@@ -52,16 +52,31 @@ class ErrorLog:
         self.prefix, self.count = prefix, 0
         self.path = None if path is None else Path(path)
         self._handle: IO[str] | None = None
+        self._known: set[str] = set()
 
     def report(self, error: InputError, echo=print) -> None:
         self.count += 1
         echo(f"{self.prefix}: skipped {error}", file=sys.stderr)
         if self.path is not None and self._handle is None:  # opened on the first error: no empty file left behind
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._known = self._recorded()
             self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
-        if self._handle is not None:
-            self._handle.write(json.dumps(dataclasses.asdict(error), ensure_ascii=False) + "\n")
+        record = dataclasses.asdict(error)
+        if self._handle is not None and json.dumps(record, sort_keys=True) not in self._known:
+            self._known.add(json.dumps(record, sort_keys=True))  # a resumed run does not list it twice
+            self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             self._handle.flush()
+
+    def _recorded(self) -> set[str]:
+        """The errors an earlier run on the same output already wrote."""
+        known = set()
+        if self.path is not None and self.path.is_file():
+            for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    known.add(json.dumps(json.loads(line), sort_keys=True))
+                except json.JSONDecodeError:
+                    continue
+        return known
 
     def close(self) -> None:
         if self._handle is not None:
@@ -128,21 +143,29 @@ def score_stream(
     bar = tqdm(total=total, unit=" articles", disable=disable, file=sys.stderr, dynamic_ncols=True)
     echo = bar.write if not bar.disable else print
 
+    seen: set[str] = set()
+
     def todo() -> Iterator[Article]:
         for item in articles:
             if isinstance(item, InputError):
                 errors.report(item, echo)
-            elif item.id in writer.done:
+                continue
+            if item.id in seen:
+                message = f"article id {item.id!r} appears twice in this run; the first one was scored"
+                errors.report(InputError(item.source, None, "id", message), echo)
+                continue
+            seen.add(item.id)
+            if item.id in writer.done:
                 if writer.done[item.id] not in (None, text_hash(item.text)):
                     errors.report(InputError(item.source, None, None, CHANGED.format(item.id)), echo)
                 else:
                     summary.already_done += 1
                 bar.update(1)
-            else:
-                if not looks_english(item.text):
-                    summary.not_english += 1
-                    echo(f"{errors.prefix}: warning: article {item.id!r} does not look like English", file=sys.stderr)
-                yield item
+                continue
+            if not looks_english(item.text):
+                summary.not_english += 1
+                echo(f"{errors.prefix}: warning: article {item.id!r} does not look like English", file=sys.stderr)
+            yield item
 
     for batch in _batches(todo(), articles_per_batch):
         scored, rows = _score_batch(scorer, batch, errors, echo)

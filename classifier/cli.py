@@ -349,7 +349,7 @@ def run_score(args: argparse.Namespace) -> int:
     from classifier.batch import ErrorLog, score_stream
     from classifier.io import count_articles, read_articles
     from classifier.onnx_backend import load_model
-    from classifier.output import ResumableWriter
+    from classifier.output import ResumableWriter, run_fingerprint
     from classifier.pipeline import ArticleScorer, make_extractor
 
     scorer = ArticleScorer(
@@ -358,8 +358,9 @@ def run_score(args: argparse.Namespace) -> int:
     articles = read_articles(args.inputs, args.id_field, args.text_field, encoding=args.encoding)
     if fmt == "table":
         return _score_table(scorer, articles, args.output, args.width)
+    fingerprint = run_fingerprint(args.model, scorer.model, args.backend, args.extractor)
     writer = ResumableWriter(args.output, fmt, scorer.model.stance_labels, scorer.model.sentiment_labels,
-                             overwrite=args.overwrite)  # fmt: skip
+                             overwrite=args.overwrite, fingerprint=fingerprint)  # fmt: skip
     errors_path = args.errors or (None if writer.stdout else f"{args.output}.errors.jsonl")
     if args.overwrite and errors_path and not args.errors:
         Path(errors_path).unlink(missing_ok=True)

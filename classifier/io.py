@@ -125,7 +125,8 @@ def read_articles(
 ) -> Iterator[Article | InputError]:
     """Stream articles from files, directories (searched recursively) and ``-`` (standard input).
 
-    ``.txt`` is one article named after the file; ``.html``/``.htm`` is one article, its main text extracted by
+    ``.txt`` is one article named after the file (its path below a directory input, without the suffix:
+    ``a/x.txt`` -> ``a/x``); ``.html``/``.htm`` is one article, its main text extracted by
     trafilatura; ``.jsonl``, ``.jsonl.gz`` and ``.parquet`` hold one article per record with ``id_field`` and
     ``text_field``. Standard input is JSONL when its first character is ``{``, else one plain-text article named
     ``stdin``. Records are read one at a time (Parquet by row group), so memory does not grow with the input.
@@ -144,9 +145,11 @@ def read_articles(
             if not files:
                 yield InputError(str(path), None, None, f"directory holds no {', '.join(ARTICLE_SUFFIXES)} files")
             for file in files:
-                yield from _read_article_file(file, id_field, text_field, encoding)
+                # the id is the path below the input folder, so a/x.txt and b/x.txt stay two articles
+                name = file.relative_to(path).with_name(file.name.split(".")[0]).as_posix()
+                yield from _read_article_file(file, id_field, text_field, encoding, name)
         elif path.is_file():
-            yield from _read_article_file(path, id_field, text_field, encoding)
+            yield from _read_article_file(path, id_field, text_field, encoding, path.name.split(".")[0])
         else:
             yield InputError(str(path), None, None, "no such file or directory")
 
@@ -178,7 +181,9 @@ def count_articles(inputs: list[str]) -> int | None:
     return total
 
 
-def _read_article_file(path: Path, id_field: str, text_field: str, encoding: str) -> Iterator[Article | InputError]:
+def _read_article_file(
+    path: Path, id_field: str, text_field: str, encoding: str, name_id: str
+) -> Iterator[Article | InputError]:
     name = path.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz")):
         opener = gzip.open if name.endswith(".gz") else open
@@ -198,11 +203,11 @@ def _read_article_file(path: Path, id_field: str, text_field: str, encoding: str
                              + ENCODING_HINT)  # fmt: skip
             return
         if name.endswith(".txt"):
-            yield Article(path.stem, text, str(path))
+            yield Article(name_id, text, str(path))
             return
         main_text = html_to_text(text)
         if main_text:
-            yield Article(path.stem, main_text, str(path))
+            yield Article(name_id, main_text, str(path))
         else:
             yield InputError(str(path), None, None, "no main text found in the HTML")
     else:

@@ -28,6 +28,50 @@ MENTION_FIELDS = ("text", "start", "end")
 ACTOR_FIELDS = ("id", "type", "country", "org")
 
 
+def _warn(message: str) -> None:
+    print(f"diplostance: warning: {message}", file=sys.stderr)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (model weights are tens of megabytes)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def run_fingerprint(model_dir: str | Path, model, backend: str, extractor: str) -> dict:
+    """What decides the rows of a run: the weights, labels and thresholds, backend, extractor and version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from classifier.onnx_backend import INT8_NAME, ONNX_NAME
+
+    weights = {"torch": "model.safetensors", "onnx": ONNX_NAME, "onnx-int8": INT8_NAME}[backend]
+    try:
+        package = version("diplostance")
+    except PackageNotFoundError:
+        package = "unknown"
+    return {
+        "weights": file_hash(Path(model_dir) / weights),
+        "labels": [*model.stance_labels, *model.sentiment_labels],
+        "thresholds": {k: round(float(v), 6) for k, v in model.thresholds.items()},
+        "backend": backend,
+        "extractor": extractor,
+        "version": package,
+    }
+
+
 def text_hash(text: str) -> str:
     """A short fingerprint of an article's text, kept in the journal to notice an article edited since.
 
@@ -117,6 +161,8 @@ class ResumableWriter:
         fmt: ``jsonl``, ``csv`` or ``parquet``.
         stance_labels, sentiment_labels: the model's labels, which fix the flat columns.
         overwrite: start afresh, deleting an earlier output and its journal.
+        fingerprint: what produced the rows (:func:`run_fingerprint`); recorded in a new journal, and resuming an
+            output written with another one is refused.
 
     ``done`` maps each article id already written by an earlier run to a hash of the text it was scored from
     (:func:`text_hash`; None in journals written before hashes were kept), so a changed article is noticed.
@@ -129,6 +175,7 @@ class ResumableWriter:
         stance_labels: list[str],
         sentiment_labels: list[str],
         overwrite: bool = False,
+        fingerprint: dict | None = None,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -138,6 +185,8 @@ class ResumableWriter:
         self.columns = flat_columns(stance_labels, sentiment_labels)
         self.labels = (stance_labels, sentiment_labels)
         self.done: dict[str, str | None] = {}
+        self.fingerprint = fingerprint
+        self.lock_path: Path | None = None
         self.path = Path(output)
         self._handle: IO | None = None
         self._journal: IO | None = None
@@ -157,34 +206,96 @@ class ResumableWriter:
             self.path.unlink()
         self.journal_path.unlink(missing_ok=True)
 
-    def _read_journal(self) -> list[dict]:
-        entries = []
+    def _read_journal(self) -> tuple[dict | None, list[dict]]:
+        """The journal's header (the fingerprint) and its batch entries. A torn last line, the entry being written
+        when a run died, is cut off the file, so entries appended later are not hidden behind it."""
         if not self.journal_path.is_file():
-            return entries
-        with self.journal_path.open(encoding="utf-8") as handle:
-            for line in handle:
+            return None, []
+        data = self.journal_path.read_bytes()
+        header, entries, good = None, [], 0
+        for line in data.splitlines(keepends=True):
+            try:
+                if not line.endswith(b"\n"):
+                    raise ValueError("no line end")
+                entry = json.loads(line)
+            except ValueError:
+                break  # its batch is redone
+            good += len(line)
+            if "fingerprint" in entry:
+                header = entry
+            else:
+                entries.append(entry)
+        if good < len(data):
+            _warn(f"{self.journal_path}: cut a torn last entry ({len(data) - good} bytes); its batch is redone")
+            with self.journal_path.open("r+b") as handle:
+                handle.truncate(good)
+        return header, entries
+
+    def _output_lost(self, entries: list[dict]) -> bool:
+        """Whether the output the journal describes is gone or shorter than recorded (deleted or truncated)."""
+        if not entries:
+            return False
+        if self.fmt == "parquet":
+            return any(e.get("part") and not (self.path / e["part"]).is_file() for e in entries)
+        size = self.path.stat().st_size if self.path.is_file() else 0
+        return size < entries[-1]["bytes"]
+
+    def _lock(self) -> None:
+        """One run per output: a second run on the same output stops instead of interleaving its rows."""
+        self.lock_path = self.journal_path.with_name(self.journal_path.name.replace("progress", "lock"))
+        for _ in range(2):
+            try:
+                descriptor = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
                 try:
-                    entries.append(json.loads(line))
-                except json.JSONDecodeError:
-                    break  # the entry being written when the run died: its batch is redone
-        return entries
+                    pid = int(self.lock_path.read_text(encoding="utf-8").strip() or 0)
+                except (OSError, ValueError):
+                    pid = 0
+                if pid and _alive(pid):
+                    raise ValueError(
+                        f"another run (process {pid}) is writing {self.path}: wait for it to finish, or delete "
+                        f"{self.lock_path} if no such run is going on"
+                    ) from None
+                _warn(f"{self.lock_path}: left by a run that is no longer going on (process {pid}); taking it over")
+                self.lock_path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(str(os.getpid()))
+            return
 
     def _open(self) -> None:
         if self.fmt == "parquet":
             exists = self.path.is_dir() and any(self.path.iterdir())
         else:
             exists = self.path.is_file() and self.path.stat().st_size > 0
-        entries = self._read_journal()
+        (self.path if self.fmt == "parquet" else self.path.parent).mkdir(parents=True, exist_ok=True)
+        self._lock()
+        header, entries = self._read_journal()
         if exists and not self.journal_path.is_file():
+            self.close()
             raise ValueError(
                 f"{self.path} exists but has no progress journal ({self.journal_path.name}), so it was not written "
                 "by a resumable run; remove it, choose another --output, or pass --overwrite"
             )
+        if self._output_lost(entries):
+            _warn(f"{self.path} is missing or shorter than its journal records: starting afresh")
+            self._remove_earlier()
+            header, entries = None, []
+        if header is not None and self.fingerprint is not None and header["fingerprint"] != self.fingerprint:
+            changed = sorted(k for k in {**header["fingerprint"], **self.fingerprint}
+                             if header["fingerprint"].get(k) != self.fingerprint.get(k))  # fmt: skip
+            self.close()
+            raise ValueError(
+                f"{self.path} was written with a different {', '.join(changed)} than this run's: pass --overwrite "
+                "to score everything afresh, or choose another --output"
+            )
         for entry in entries:
             hashes = entry.get("hashes") or [None] * len(entry["articles"])
             self.done.update(zip(entry["articles"], hashes))
-        (self.path if self.fmt == "parquet" else self.path.parent).mkdir(parents=True, exist_ok=True)
+        fresh = not self.journal_path.is_file() or self.journal_path.stat().st_size == 0
         self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        if fresh and self.fingerprint is not None:
+            self._append({"fingerprint": self.fingerprint})
         if self.fmt == "parquet":
             kept = {entry["part"] for entry in entries if entry.get("part")}
             for part in self.path.glob("part-*.parquet*"):
@@ -252,7 +363,9 @@ class ResumableWriter:
         return name
 
     def _record(self, article_ids: list[str], hashes: list[str | None] | None = None, **position) -> None:
-        entry = {"articles": article_ids, "hashes": hashes or [None] * len(article_ids), **position}
+        self._append({"articles": article_ids, "hashes": hashes or [None] * len(article_ids), **position})
+
+    def _append(self, entry: dict) -> None:
         self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._journal.flush()
         os.fsync(self._journal.fileno())
@@ -262,6 +375,9 @@ class ResumableWriter:
             if handle is not None:
                 handle.close()
         self._handle = self._journal = None
+        if getattr(self, "lock_path", None) is not None:
+            self.lock_path.unlink(missing_ok=True)
+            self.lock_path = None
 
     def __enter__(self) -> ResumableWriter:
         return self

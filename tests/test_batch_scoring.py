@@ -42,7 +42,7 @@ def test_every_input_kind_streams_as_articles(tmp_path):
     )
     articles = [item for item in items if isinstance(item, Article)]
     errors = [str(item) for item in items if isinstance(item, InputError)]
-    assert [a.id for a in articles] == ["a", "page", "g-1", "p-1"]
+    assert [a.id for a in articles] == ["a", "deeper/page", "g-1", "p-1"]  # the path below the input folder
     page = articles[1].text
     assert "Ilham Aliyev said" in page and "Copyright" not in page and "Home" not in page
     assert articles[2].source == f"{tmp_path / 'wire.jsonl.gz'}:1"
@@ -186,3 +186,55 @@ def test_progress_bar_counts_articles_against_the_total(model_dir, tmp_path, cap
     assert "2/2" in capsys.readouterr().err
     assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out), "--no-progress"]) == 0
     assert "2/2" not in capsys.readouterr().err
+
+
+def test_same_name_in_two_folders_is_two_articles_and_a_repeated_id_is_an_error(model_dir, tmp_path, capsys):
+    for folder in ("a", "b"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "x.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "in" / "a" / "x.html").write_text(HTML, encoding="utf-8")  # a/x again, as a web page
+    out = tmp_path / "out.jsonl"
+    assert main(["score", "--model", str(model_dir), str(tmp_path / "in"), "--output", str(out)]) == 1
+    assert {row["article_id"] for row in read_lines(out)} == {"a/x", "b/x"}
+    err = capsys.readouterr().err
+    assert "article id 'a/x' appears twice in this run" in err
+
+
+def test_journal_survives_a_torn_line_a_deleted_output_and_a_second_writer(tmp_path, capsys):
+    row = {"article_id": "a", "statement_id": "a-1", "speaker": "Russia", "speaker_mention": None, "actor": None,
+           "text": "t", "start": 0, "end": 1, "kind": "direct", "polarity": "asserted", "cue": "said",
+           "stances": [], "stance_scores": {s: 0.1 for s in STANCES}, "sentiment": "neutral",
+           "sentiment_scores": {s: 0.3 for s in SENTIMENTS}}  # fmt: skip
+    path = tmp_path / "out.jsonl"
+    with ResumableWriter(str(path), "jsonl", STANCES, SENTIMENTS, fingerprint={"weights": "w1"}) as writer:
+        writer.write(["a"], [row], ["h"])
+        with pytest.raises(ValueError, match="another run .* is writing"):
+            ResumableWriter(str(path), "jsonl", STANCES, SENTIMENTS)
+    journal = tmp_path / "out.jsonl.progress"
+    with journal.open("a", encoding="utf-8") as handle:
+        handle.write('{"articles": ["b"], "by')  # power cut mid-write
+    for article in ("c", "d"):  # two resumed runs: each entry must be seen by the next
+        with ResumableWriter(str(path), "jsonl", STANCES, SENTIMENTS, fingerprint={"weights": "w1"}) as writer:
+            writer.write([article], [{**row, "article_id": article}], ["h"])
+    with ResumableWriter(str(path), "jsonl", STANCES, SENTIMENTS, fingerprint={"weights": "w1"}) as writer:
+        assert set(writer.done) == {"a", "c", "d"}
+    assert [r["article_id"] for r in read_lines(path)] == ["a", "c", "d"]
+    assert "cut a torn last entry" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="different weights"):
+        ResumableWriter(str(path), "jsonl", STANCES, SENTIMENTS, fingerprint={"weights": "w2"})
+    path.unlink()  # output deleted, journal kept
+    with ResumableWriter(str(path), "jsonl", STANCES, SENTIMENTS, fingerprint={"weights": "w1"}) as writer:
+        assert writer.done == {}
+        writer.write(["e"], [{**row, "article_id": "e"}], ["h"])
+    assert "\x00" not in path.read_text(encoding="utf-8")
+    assert [r["article_id"] for r in read_lines(path)] == ["e"]
+    assert "starting afresh" in capsys.readouterr().err
+
+
+def test_errors_are_not_listed_again_when_a_run_resumes(model_dir, tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "x"}) + "\n" + json.dumps({"id": "y", "text": ARTICLE}) + "\n")
+    out = tmp_path / "out.jsonl"
+    for _ in range(3):
+        assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out)]) == 1
+    assert len(read_lines(tmp_path / "out.jsonl.errors.jsonl")) == 1
