@@ -48,6 +48,17 @@ def resolve_backbone(name: str) -> str:
     return name
 
 
+def file_hash(path: str | Path) -> str:
+    """SHA-256 of a file (first 16 hex digits), read in blocks: model weights are tens of megabytes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
 def no_model_message(path: Path) -> str:
     """What to say when ``path`` holds no model, with how to make one."""
     what = "does not exist" if not path.exists() else f"is not a diplostance model directory ({META_NAME} is missing)"

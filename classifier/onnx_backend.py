@@ -12,11 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.modeling import META_NAME, StanceModel, no_model_message
+from classifier.modeling import META_NAME, StanceModel, file_hash, no_model_message
 from classifier.predictor import BatchedPredictor
 
 ONNX_NAME = "model.onnx"
 INT8_NAME = "model.int8.onnx"
+SOURCE_NAME = "onnx_source.json"  # the hash of the weights the ONNX files were exported from
+WEIGHTS_NAME = "model.safetensors"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -73,11 +75,25 @@ def export_onnx(model_dir: str | Path, int8: bool = False) -> list[Path]:
         dynamo=False,  # the TorchScript exporter needs no extra packages and handles BERT's dynamic shapes
     )
     written = [path]
+    # Which weights the export came from: loading it after the model was retrained is refused (a stale export).
+    source = {"weights": file_hash(model_dir / WEIGHTS_NAME)}
+    (model_dir / SOURCE_NAME).write_text(json.dumps(source) + "\n", encoding="utf-8")
     if int8:
         quantization = _require("onnxruntime.quantization")
         quantization.quantize_dynamic(str(path), str(model_dir / INT8_NAME), weight_type=quantization.QuantType.QInt8)
         written.append(model_dir / INT8_NAME)
     return written
+
+
+def _check_fresh(path: Path, onnx_file: Path) -> None:
+    """Refuse an export made from other weights than the directory's ``model.safetensors`` now holds."""
+    again = f"run `diplostance export --onnx --model {path}` again (with --int8 if you use onnx-int8)"
+    source = path / SOURCE_NAME
+    if not source.is_file():
+        raise ValueError(f"{onnx_file} has no record of the weights it was exported from ({SOURCE_NAME}): {again}")
+    exported = json.loads(source.read_text(encoding="utf-8")).get("weights")
+    if (path / WEIGHTS_NAME).is_file() and exported != file_hash(path / WEIGHTS_NAME):
+        raise ValueError(f"{onnx_file} was exported from other weights than {path / WEIGHTS_NAME} (stale): {again}")
 
 
 class OnnxStanceModel(BatchedPredictor):
@@ -109,6 +125,7 @@ class OnnxStanceModel(BatchedPredictor):
             raise FileNotFoundError(
                 f"{onnx_file} is missing: run `diplostance export --onnx{flag} --model {path}` first"
             )
+        _check_fresh(path, onnx_file)
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads

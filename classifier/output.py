@@ -42,19 +42,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file, read in blocks (model weights are tens of megabytes)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:16]
-
-
 def run_fingerprint(model_dir: str | Path, model, backend: str, extractor: str) -> dict:
     """What decides the rows of a run: the weights, labels and thresholds, backend, extractor and version."""
     from importlib.metadata import PackageNotFoundError, version
 
+    from classifier.modeling import file_hash
     from classifier.onnx_backend import INT8_NAME, ONNX_NAME
 
     weights = {"torch": "model.safetensors", "onnx": ONNX_NAME, "onnx-int8": INT8_NAME}[backend]

@@ -238,3 +238,24 @@ def test_errors_are_not_listed_again_when_a_run_resumes(model_dir, tmp_path):
     for _ in range(3):
         assert main(["score", "--model", str(model_dir), str(batch), "--output", str(out)]) == 1
     assert len(read_lines(tmp_path / "out.jsonl.errors.jsonl")) == 1
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_a_batch_whose_data_write_fails_is_not_listed_as_done(tmp_path, monkeypatch, fmt):
+    row = {"article_id": "a", "statement_id": "a-1", "speaker": "Russia", "speaker_mention": None, "actor": None,
+           "text": "t", "start": 0, "end": 1, "kind": "direct", "polarity": "asserted", "cue": "said",
+           "stances": [], "stance_scores": {s: 0.1 for s in STANCES}, "sentiment": "neutral",
+           "sentiment_scores": {s: 0.3 for s in SENTIMENTS}}  # fmt: skip
+    path = tmp_path / ("out" if fmt == "parquet" else "out.jsonl")
+    with ResumableWriter(str(path), fmt, STANCES, SENTIMENTS) as writer:
+        writer.write(["a"], [row])
+
+        def disk_full(*args, **kwargs):
+            raise OSError("No space left on device")
+
+        monkeypatch.setattr(writer, "_write_part" if fmt == "parquet" else "_write_bytes", disk_full)
+        with pytest.raises(OSError):
+            writer.write(["b"], [{**row, "article_id": "b", "statement_id": "b-1"}])
+    monkeypatch.undo()
+    with ResumableWriter(str(path), fmt, STANCES, SENTIMENTS) as writer:
+        assert set(writer.done) == {"a"}  # the journal is written after the data, never before

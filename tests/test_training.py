@@ -38,6 +38,11 @@ def test_metrics_by_hand():
     # withdrawal: 1 false positive, 1 false negative
     assert metrics["stance"]["demands_withdrawal"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
     assert metrics["exact_set_accuracy"] == round(1 / 3, 4)
+    # macro over the labels present in gold (ceasefire 1.0, withdrawal 0.0); micro-F1 would be 2/3
+    assert metrics["stance_macro_f1"] == 0.5
+    assert metrics["labels_absent_from_gold"] == ["supports_self_defense", "calls_for_negotiations"]
+    # sentiment: neutral F1 2/2.5 = 0.8 (2 right, 1 predicted wrongly as neutral), negative 0.0; positive absent
+    assert metrics["sentiment_macro_f1"] == 0.4
     assert metrics["sentiment_accuracy"] == round(2 / 3, 4)
 
 

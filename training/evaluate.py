@@ -46,13 +46,20 @@ def compute_metrics(
     }
     sentiment_true = [g.sentiment for g in gold]
     sentiment_pred = [p.sentiment for p in predicted]
+    # Averages run over the labels the gold data has: a label nobody annotated here would count as F1 0 and
+    # pull the average down for nothing (a 5-label model on 4-label data). Absent labels are listed instead.
+    present = support > 0
+    sentiments_present = [label for label in sentiment_labels if label in set(sentiment_true)]
     return {
         "n": len(gold),
         "stance": per_label,
-        "stance_macro_f1": round(float(np.mean(f1)), 4),
+        "stance_macro_f1": round(float(np.mean(f1[present])), 4) if present.any() else 0.0,
+        "labels_absent_from_gold": [label for label, here in zip(stance_labels, present) if not here],
         "exact_set_accuracy": round(float(np.mean((y_true == y_pred).all(axis=1))), 4),
         "sentiment_macro_f1": round(
-            float(f1_score(sentiment_true, sentiment_pred, labels=sentiment_labels, average="macro", zero_division=0)),
+            float(
+                f1_score(sentiment_true, sentiment_pred, labels=sentiments_present, average="macro", zero_division=0)
+            ),
             4,
         ),
         "sentiment_accuracy": round(float(np.mean([t == p for t, p in zip(sentiment_true, sentiment_pred)])), 4),
