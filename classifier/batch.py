@@ -84,6 +84,7 @@ class ErrorLog:
             self._handle = None
 
 
+MAX_CHARS = 1_000_000  # an article longer than this is reported and skipped, never left to stall the stream
 CHANGED = (
     "article {!r} changed since it was scored into this output; its old rows are kept: pass --overwrite to score "
     "everything afresh, or use another --output"
@@ -129,12 +130,14 @@ def score_stream(
     articles_per_batch: int = 64,
     progress: bool | None = None,
     total: int | None = None,
+    max_chars: int | None = MAX_CHARS,
 ) -> RunSummary:
     """Score every article not already in ``writer.done`` and write it; bad records go to ``errors``.
 
     Args:
         progress: a progress bar on standard error; ``None`` shows it only when standard error is a terminal.
         total: the number of articles, when known, for the bar's ETA.
+        max_chars: longer articles are reported and skipped (None: no limit).
     """
     from tqdm.auto import tqdm
 
@@ -155,6 +158,11 @@ def score_stream(
                 errors.report(InputError(item.source, None, "id", message), echo)
                 continue
             seen.add(item.id)
+            if max_chars is not None and len(item.text) > max_chars:
+                message = (f"article {item.id!r} is {len(item.text):,} characters, over the limit of {max_chars:,}: "
+                           "split it into smaller articles, or raise --max-chars")  # fmt: skip
+                errors.report(InputError(item.source, None, "text", message), echo)
+                continue
             if item.id in writer.done:
                 if writer.done[item.id] not in (None, text_hash(item.text)):
                     errors.report(InputError(item.source, None, None, CHANGED.format(item.id)), echo)

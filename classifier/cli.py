@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--batch-size", type=int, default=32, help="statements per model batch (default: 32)")
     add_encoding_argument(score)
     score.add_argument(
+        "--max-chars",
+        type=int,
+        default=1_000_000,
+        help="longer articles are reported and skipped (default: 1000000, about 150,000 words)",
+    )
+    score.add_argument(
         "--width", type=int, default=100, help="--format table: wrap statements at this many characters (default: 100)"
     )
     score.add_argument(
@@ -368,7 +374,7 @@ def run_score(args: argparse.Namespace) -> int:
     try:
         show = sys.stderr.isatty() if args.progress is None else args.progress
         total = count_articles(args.inputs) if show else None
-        summary = score_stream(scorer, articles, writer, errors, args.articles_per_batch, show, total)
+        summary = score_stream(scorer, articles, writer, errors, args.articles_per_batch, show, total, args.max_chars)
     finally:
         writer.close()
         errors.close()

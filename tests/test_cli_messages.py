@@ -152,3 +152,33 @@ def test_data_check_works_from_any_directory_without_a_config(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     assert main(["data", "check", "mine.jsonl"]) == 0
     assert "style: fragment_share" in capsys.readouterr().err
+
+
+def test_an_article_over_the_size_limit_is_reported_and_the_rest_scored(model_dir, tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "huge.txt").write_text(ARTICLE * 40, encoding="utf-8")
+    (folder / "story.txt").write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code = main(["score", "--model", str(model_dir), str(folder), "--output", str(out), "--max-chars", "2000"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "article 'huge' is" in err and "raise --max-chars" in err
+    assert {row["article_id"] for row in read_lines(out)} == {"story"}
+
+
+def test_attribution_looks_back_a_bounded_window(monkeypatch):
+    """A description resolves to a person named earlier, but not to one named more than LOOKBACK characters
+    before: the window that keeps attribution linear in the article's length."""
+    from classifier.extract import StatementExtractor, coref
+    from classifier.pipeline import ArticleScorer
+
+    monkeypatch.setattr(coref, "LOOKBACK", 400)
+    opening = "Foreign Minister Sergei Lavrov arrived in Geneva on Monday for the talks.\n\n"
+    later = "\n\nThe minister said Moscow wanted the talks to resume."
+    scorer = ArticleScorer(model=None, extractor=StatementExtractor(linker="rules"))
+    near = scorer.find(opening + later, "near")
+    assert [row["speaker"] for row in near] == ["Sergei Lavrov"]
+    filler = "The weather in Geneva stayed mild all week and the lake was calm. " * 10
+    far = scorer.find(opening + filler + later, "far")
+    assert [row["speaker"] for row in far] != ["Sergei Lavrov"]

@@ -7,6 +7,7 @@ fits it; a coordinated subject ("Russia, France and the US") becomes one speaker
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from classifier.extract.mentions import Mention
 from classifier.extract.segment import Sentence
 from classifier.extract.spans import RawStatement
 
+LOOKBACK = 20_000  # characters of the article before a statement whose names can be its speaker's antecedent
+MAX_SPOKEN = 200  # earlier attributions a pronoun or description may continue (each check also limits distance)
 # Which titles a description's head noun can refer back to.
 ROLE_FITS = {
     "diplomat": (
@@ -119,6 +122,7 @@ class SpeakerAttributor:
         # Names that are states or capitals, never a person relaying or being relayed ("said Kenya was ready").
         self.table = ActorTable.load()
         self.places = _default_places(self.table) if places is None else places
+        self._with_roles: dict[str, list[Mention]] = {}
 
     def attribute(
         self, text: str, statements: list[RawStatement], sentences: list[Sentence]
@@ -129,30 +133,42 @@ class SpeakerAttributor:
         for mention in named:
             # "The European Union's foreign policy chief, Josep Borrell,": the title later descriptions refer to
             mention.role = mention.role or self._apposed_title(text, mention, _ROLE_WORDS)
+        self._with_roles = {}  # surname -> mentions with a role, in article order, for _role_from_earlier
+        for mention in named:
+            if mention.role and mention.name:
+                self._with_roles.setdefault(mention.name.split()[-1], []).append(mention)
         results: list[tuple[RawStatement, list[Attribution]]] = []
         spoken: list[Attribution] = []  # every attribution so far, in article order
         groups: list[list[Attribution]] = []  # the statements with several speakers, for a later "they"
+        starts = [m.start for m in named]
         for statement in statements:
             mention = statement.mention
             if mention is None:
                 resolved = [Attribution("unknown", None)]
             else:
-                relayed = self._relayed(text, statement, mention, sentences, named)
+                # Only the names of the last LOOKBACK characters are candidates: an article's references reach
+                # back a few paragraphs, and a bounded window keeps a book-length input linear in its length.
+                window = bisect.bisect_left(starts, mention.start - LOOKBACK)
+                named_here = named[window : bisect.bisect_right(starts, statement.end)]
+                spoken_here = spoken[-MAX_SPOKEN:]
+                relayed = self._relayed(text, statement, mention, sentences, named_here)
                 if relayed is not None:
                     conjuncts = [relayed]
                 elif statement.speakers:
                     # the parse found the coordinated subject; the list pattern can add what it left out
                     listed = [
                         m
-                        for m in self._conjuncts(text, statement.speakers[-1], named)
+                        for m in self._conjuncts(text, statement.speakers[-1], named_here)
                         if not any(m.start < s.end and s.start < m.end for s in statement.speakers)
                         or m in statement.speakers
                     ]
                     chosen = {m.start: m for m in [*statement.speakers, *listed]}
                     conjuncts = [chosen[start] for start in sorted(chosen)]
                 else:
-                    conjuncts = self._conjuncts(text, mention, named)
-                resolved = [self._with_role(self._resolve(text, m, named, spoken), named) for m in conjuncts]
+                    conjuncts = self._conjuncts(text, mention, named_here)
+                resolved = [
+                    self._with_role(self._resolve(text, m, named_here, spoken_here), named_here) for m in conjuncts
+                ]
             for attribution in resolved:
                 attribution.role = attribution.role or self._apposed_title(text, attribution.mention)
             if mention is not None and mention.text.lower() == "they" and len(resolved) == 1:
@@ -500,9 +516,12 @@ class SpeakerAttributor:
         return len(candidate.name.split()) >= 2 or bool(self._role_from_earlier(candidate, before))
 
     def _role_from_earlier(self, candidate: Mention, before: list[Mention]) -> str:
+        """The role of the first mention in ``before`` with a role and the candidate's surname."""
         surname = candidate.name.split()[-1] if candidate.name else ""
-        for earlier in before:
-            if earlier.role and earlier.name.split()[-1:] == [surname]:
+        if not before:
+            return ""
+        for earlier in self._with_roles.get(surname, ()):  # in article order, so the first one inside wins
+            if earlier.start >= before[0].start and earlier.end <= before[-1].end:
                 return earlier.role.lower()
         return ""
 
