@@ -294,16 +294,27 @@ def run_predict(args: argparse.Namespace) -> int:
     errors, written = 0, 0
     with open_output(args.output) as handle:
         batch: list[dict] = []
+        numbers: list[int] = []
 
         def flush() -> None:
-            nonlocal written
-            predictions = model.predict(
-                [r["text"] for r in batch], [_speaker(r) for r in batch], batch_size=args.batch_size
-            )
-            for record, prediction in zip(batch, predictions):
+            nonlocal written, errors
+            try:
+                labelled = list(zip(batch, model.predict([r["text"] for r in batch], [_speaker(r) for r in batch],
+                                                         batch_size=args.batch_size)))  # fmt: skip
+            except Exception:  # noqa: BLE001 - find the record that fails, below, and keep the others
+                labelled = []
+                for number, record in zip(numbers, batch):
+                    try:
+                        labelled.append((record, model.predict([record["text"]], [_speaker(record)])[0]))
+                    except Exception as err:  # noqa: BLE001 - one bad record must not end the file
+                        errors += 1
+                        print(f"diplostance predict: skipped {path}:{number}: {type(err).__name__}: {err}",
+                              file=sys.stderr)  # fmt: skip
+            for record, prediction in labelled:
                 write_jsonl(handle, {**record, **dataclasses.asdict(prediction)})
-            written += len(batch)
+            written += len(labelled)
             batch.clear()
+            numbers.clear()
 
         for item in read_jsonl(path, encoding=args.encoding):
             if isinstance(item, InputError):
@@ -320,6 +331,7 @@ def run_predict(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
             batch.append(record)
+            numbers.append(number)
             if len(batch) >= 1024:  # enough to sort into batches of similar length
                 flush()
         if batch:

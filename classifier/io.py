@@ -30,6 +30,7 @@ class InputError:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+MAX_SPEAKER = 300  # characters: a longer "speaker" is a field mix-up, not a name
 ENCODING_HINT = "pass --encoding with the file's encoding (e.g. --encoding latin-1 or cp1252)"
 
 
@@ -85,6 +86,9 @@ def _check_fields(record: dict, required: tuple[str, ...]) -> tuple[str, str] | 
     for key in ("id", "speaker"):
         if record.get(key) is not None and not isinstance(record[key], (str, int)):
             return key, "must be a string"
+    speaker = record.get("speaker")
+    if isinstance(speaker, str) and len(speaker) > MAX_SPEAKER:
+        return "speaker", f"is {len(speaker)} characters long, more than a name ({MAX_SPEAKER}): is it the text?"
     return None
 
 

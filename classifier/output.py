@@ -64,6 +64,18 @@ def run_fingerprint(model_dir: str | Path, model, backend: str, extractor: str) 
     }
 
 
+def spreadsheet_safe(value):
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with ``= + - @`` (or a tab or
+    carriage return) gets a leading apostrophe, as OWASP advises against CSV injection. Numbers are left alone.
+
+    >>> spreadsheet_safe("=SUM(A1)"), spreadsheet_safe("-2 said"), spreadsheet_safe(-0.5)
+    ("'=SUM(A1)", "'-2 said", -0.5)
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def text_hash(text: str) -> str:
     """A short fingerprint of an article's text, kept in the journal to notice an article edited since.
 
@@ -332,7 +344,7 @@ class ResumableWriter:
         for row in rows:
             flat = flatten(row)
             flat["stances"] = ";".join(flat["stances"])
-            writer.writerow(flat)
+            writer.writerow({key: spreadsheet_safe(value) for key, value in flat.items()})
         return buffer.getvalue()
 
     def _write_bytes(self, text: str) -> None:

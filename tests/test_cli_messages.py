@@ -182,3 +182,34 @@ def test_attribution_looks_back_a_bounded_window(monkeypatch):
     filler = "The weather in Geneva stayed mild all week and the lake was calm. " * 10
     far = scorer.find(opening + filler + later, "far")
     assert [row["speaker"] for row in far] != ["Sergei Lavrov"]
+
+
+def test_predict_skips_records_that_cannot_be_labelled_and_keeps_the_rest(model_dir, tmp_path, capsys):
+    lines = [
+        {"id": "ok-1", "text": "Moscow urged both sides to stop firing.", "speaker": "Russia"},
+        {"id": "long-speaker", "text": "Talks should resume.", "speaker": "x" * 2000},
+        {"id": "number", "text": 12345},
+        {"id": "empty", "text": ""},
+        {"id": "ok-2", "text": "Paris called for talks."},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", "--model", str(model_dir), "--input", str(source), "--output", str(out)]) == 1
+    assert [row["id"] for row in read_lines(out)] == ["ok-1", "ok-2"]
+    err = capsys.readouterr().err
+    assert f"{source}:2: speaker: is 2000 characters long" in err
+    assert f"{source}:3: text: must be a non-empty string" in err and f"{source}:4: text" in err
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(model_dir, tmp_path):
+    import csv
+
+    article = tmp_path / "story.txt"
+    article.write_text('=HYPERLINK("http://evil") is what the minister said, nobody else.\n\n' + ARTICLE)
+    out = tmp_path / "o.csv"
+    assert main(["score", "--model", str(model_dir), str(article), "--output", str(out)]) == 0
+    with out.open(encoding="utf-8") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert not any(cell[:1] in "=+@" and cell for cell in cells)
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)  # the statement is there, escaped
