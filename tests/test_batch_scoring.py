@@ -259,3 +259,26 @@ def test_a_batch_whose_data_write_fails_is_not_listed_as_done(tmp_path, monkeypa
     monkeypatch.undo()
     with ResumableWriter(str(path), fmt, STANCES, SENTIMENTS) as writer:
         assert set(writer.done) == {"a"}  # the journal is written after the data, never before
+
+
+def test_truncated_gzip_empty_folder_and_empty_page_are_reported_and_the_rest_read(tmp_path):
+    whole = gzip.compress(
+        "".join(json.dumps({"id": f"g-{i}", "text": "A statement."}) + "\n" for i in range(200)).encode()
+    )
+    (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])  # a download cut short
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "blank.html").write_text("<html><head><title>x</title></head><body></body></html>", encoding="utf-8")
+    items = list(read_articles([str(tmp_path / "cut.jsonl.gz"), str(tmp_path / "empty"), str(tmp_path / "blank.html")]))
+    errors = [str(item) for item in items if isinstance(item, InputError)]
+    assert any(item.id == "g-0" for item in items if isinstance(item, Article))  # what was read stands
+    assert any("cut.jsonl.gz" in e and "cannot read further" in e for e in errors)
+    assert any("holds no" in e for e in errors) and any("no main text" in e for e in errors)
+
+
+def test_crlf_articles_keep_their_line_ends_so_offsets_hold(model_dir, tmp_path):
+    text = ARTICLE.replace("\n", "\r\n")
+    (tmp_path / "dos.txt").write_bytes(text.encode("utf-8"))
+    out = tmp_path / "out.jsonl"
+    assert main(["score", "--model", str(model_dir), str(tmp_path / "dos.txt"), "--output", str(out)]) == 0
+    rows = read_lines(out)
+    assert rows and all(text[row["start"] : row["end"]] == row["text"] for row in rows)
