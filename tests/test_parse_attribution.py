@@ -166,3 +166,18 @@ def test_unknown_extractor_is_an_error():
 )
 def test_references_resolve_as_the_issue_asks(finder, text, expected):
     assert speakers(finder(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("ASEAN foreign ministers called for an immediate end to the violence.", "ASEAN"),
+        ("NATO ambassadors, meeting in Brussels, called for the withdrawal of Russian troops.", "NATO"),
+        ("Philippine officials said the coast guard would keep resupplying the outpost.", "Philippines"),
+        ("The U.N. special adviser on the prevention of genocide, Adama Dieng, said the speeches were alarming.",
+         "Adama Dieng"),
+    ],
+)  # fmt: skip
+def test_groups_of_officials_speak_for_their_body_and_apposed_names_win(sentence, speaker):
+    rows = ArticleScorer(model=None, extractor=StatementExtractor(linker="parse")).find(sentence, "a")
+    assert [row["speaker"] for row in rows] == [speaker]

@@ -17,6 +17,15 @@ from classifier.extract.mentions import Mention
 from classifier.extract.segment import Sentence
 from classifier.extract.spans import RawStatement
 
+# A group of a body's officials speaking as the body: "ASEAN foreign ministers", "Philippine officials".
+_GROUP_OF = re.compile(
+    r"(?:(?:some|several|two|three|senior|top)\s+)*(?P<body>.+?)\s+(?:senior\s+|top\s+)?(?:foreign\s+ministers|"
+    r"defen[cs]e\s+ministers|ministers|ambassadors|members|officials|envoys|representatives|diplomats|delegates)",
+    re.IGNORECASE,
+)
+_NAME_BEFORE = re.compile(r"(?P<body>\b(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w.\u2019'-]*)\s+$")
+# Between a description and the name set off after it: "the U.N. special adviser on the prevention of genocide, "
+_APPOSED_GAP = re.compile(r"(?:\s+(?:on|for|of|to|in)\s[^,.;]{0,60})?,\s*")
 LOOKBACK = 20_000  # characters of the article before a statement whose names can be its speaker's antecedent
 MAX_SPOKEN = 200  # earlier attributions a pronoun or description may continue (each check also limits distance)
 # Which titles a description's head noun can refer back to.
@@ -303,6 +312,10 @@ class SpeakerAttributor:
                 return Attribution(defined_name(defined), mention, mention.role)
             if mention.name in self._acronyms:
                 return Attribution(self._acronyms[mention.name], mention, mention.role)  # "LURD said" later on
+            group = _GROUP_OF.fullmatch(mention.name)
+            body = self._group_body(group.group("body"), before) if group else None
+            if body is not None:
+                return Attribution(body, mention, mention.role)  # "ASEAN foreign ministers said": ASEAN speaks
             return Attribution(mention.name, mention, mention.role)
         if mention.kind == "pronoun":
             last = self._last_person_speaker(text, mention, spoken, before)
@@ -322,6 +335,15 @@ class SpeakerAttributor:
             group = next((m for m in reversed(before) if self._is_armed_group(m)), None)
             if group is not None:
                 return Attribution(group.name, mention, group.role)
+        apposed = next((m for m in named if m.name and _APPOSED_GAP.fullmatch(text[mention.end : m.start])
+                        and re.match(r"\s*,", text[m.end : m.end + 3])), None)  # fmt: skip
+        if apposed is not None and not apposed.is_organisation and len(apposed.name.split()) > 1:
+            # "the U.N. special adviser on the prevention of genocide, Adama Dieng, described ...": the name
+            return Attribution(apposed.name, apposed, mention.text, person=True)
+        group = _GROUP_OF.fullmatch(re.sub(r"(?i)^(?:the|a|an)\s+", "", mention.text))
+        body = self._group_body(group.group("body"), before) if group and group.group("body")[:1].isupper() else None
+        if body is not None:
+            return Attribution(body, mention, mention.text)  # "ASEAN foreign ministers said": ASEAN speaks
         referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
@@ -342,9 +364,28 @@ class SpeakerAttributor:
                     if earlier.speaker != "unknown" and earlier.mention.kind in ("named", "pronoun"):
                         return Attribution(earlier.speaker, mention, earlier.role)
         bare = re.sub(r"(?i)^(?:the|a|an)\s+", "", mention.text)
+        owner = _NAME_BEFORE.search(text, max(0, mention.start - 80), mention.start)
+        if _GROUP_OF.fullmatch("X " + bare) and owner is not None:
+            body = self._group_body(owner.group("body"), before)  # "U.N. officials said", the mention "officials"
+            if body is not None:
+                return Attribution(body, mention, bare)
         if re.fullmatch(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)", bare):
             return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
         return Attribution(bare, mention, bare)
+
+    def _group_body(self, body: str, before: list[Mention]) -> str | None:
+        """The body a group of its officials speaks for: a known actor ("NATO", "U.N." -> United Nations), a
+        country adjective ("Philippine" -> Philippines), or an organisation named earlier ("Council" -> the UN
+        Security Council)."""
+        actor = self.table.resolve(body)
+        if actor is not None and actor.type != "person":
+            return actor.id
+        country = self.table.country_of(body) if len(body.split()) == 1 else None
+        if country is not None and country in self.table.by_country:
+            return self.table.by_country[country]
+        head = body.split()[-1].lower()
+        earlier = next((m for m in reversed(before) if m.is_organisation and head in m.name.lower().split()), None)
+        return earlier.name if earlier is not None else None
 
     @staticmethod
     def _with_for(text: str, mention: Mention) -> str:
