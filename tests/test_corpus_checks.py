@@ -71,6 +71,6 @@ def test_bundled_corpus_is_clean_and_split_by_conflict():
     files = [str(root / "data" / f"{split}.jsonl") for split in ("train", "dev", "test")]
     report = check_corpus(files, STANCES, SENTIMENTS)
     assert report.errors == []
-    assert report.stats["statements"] >= 2500 and report.stats["conflicts"] >= 20
+    assert report.stats["statements"] >= 4000 and report.stats["conflicts"] >= 30
     assert report.stats["near_duplicate_line_share"] < 0.01
     assert report.stats["no_stance_share"] >= 1 / 3
