@@ -111,6 +111,36 @@ def looks_english(text: str, minimum_words: int = 40) -> bool:
     return sum(w.strip(".,;:!?\"'()") in _ENGLISH for w in words) >= 0.1 * len(words)
 
 
+def split_paragraphs(text: str, limit: int) -> list[tuple[int, str]]:
+    r"""``text`` cut at paragraph breaks (blank lines, else line ends) into pieces of at most ``limit`` characters,
+    with each piece's offset; a paragraph longer than ``limit`` is cut at the limit.
+
+    >>> split_paragraphs("one two\n\nthree four\n\nfive", 12)
+    [(0, 'one two\n\n'), (9, 'three four\n\n'), (21, 'five')]
+    """
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            window = text[start:end]
+            cut = max(window.rfind("\n\n"), window.rfind("\n"))
+            end = start + cut + (2 if window[cut : cut + 2] == "\n\n" else 1) if cut > 0 else end
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+def _into_whole(row: dict, article_id: str, offset: int, number: int) -> None:
+    """A row of one part of a split article, moved to the whole article's id and offsets."""
+    row["article_id"] = article_id
+    row["statement_id"] = f"{article_id}-p{number}-{row['statement_id'].rsplit('-', 1)[-1]}"
+    row["start"] += offset
+    row["end"] += offset
+    if row.get("speaker_mention"):
+        row["speaker_mention"] = {**row["speaker_mention"], "start": row["speaker_mention"]["start"] + offset,
+                                  "end": row["speaker_mention"]["end"] + offset}  # fmt: skip
+
+
 def _batches(items: Iterable, size: int) -> Iterator[list]:
     batch = []
     for item in items:
@@ -131,13 +161,16 @@ def score_stream(
     progress: bool | None = None,
     total: int | None = None,
     max_chars: int | None = MAX_CHARS,
+    split_long: bool = False,
 ) -> RunSummary:
     """Score every article not already in ``writer.done`` and write it; bad records go to ``errors``.
 
     Args:
         progress: a progress bar on standard error; ``None`` shows it only when standard error is a terminal.
         total: the number of articles, when known, for the bar's ETA.
-        max_chars: longer articles are reported and skipped (None: no limit).
+        max_chars: longer articles are reported and skipped (None: no limit), or with ``split_long`` scored in
+            parts cut at paragraph breaks (:func:`split_paragraphs`); their rows keep the article's id and offsets
+            into the whole text, and their statement ids carry the part (``ID-p2-5``).
     """
     from tqdm.auto import tqdm
 
@@ -148,8 +181,20 @@ def score_stream(
 
     seen: set[str] = set()
 
+    parts: dict[str, tuple[str, int, int]] = {}  # part id -> (article id, offset, part number)
+
+    def split(items: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
+        for item in items:
+            if split_long and isinstance(item, Article) and max_chars is not None and len(item.text) > max_chars:
+                for number, (offset, piece) in enumerate(split_paragraphs(item.text, max_chars), start=1):
+                    part_id = f"{item.id}#part{number}"
+                    parts[part_id] = (item.id, offset, number)
+                    yield Article(part_id, piece, item.source)
+            else:
+                yield item
+
     def todo() -> Iterator[Article]:
-        for item in articles:
+        for item in split(articles):
             if isinstance(item, InputError):
                 errors.report(item, echo)
                 continue
@@ -160,7 +205,7 @@ def score_stream(
             seen.add(item.id)
             if max_chars is not None and len(item.text) > max_chars:
                 message = (f"article {item.id!r} is {len(item.text):,} characters, over the limit of {max_chars:,}: "
-                           "split it into smaller articles, or raise --max-chars")  # fmt: skip
+                           "pass --split-long to score it in parts, or raise --max-chars")  # fmt: skip
                 errors.report(InputError(item.source, None, "text", message), echo)
                 continue
             if item.id in writer.done:
@@ -177,9 +222,12 @@ def score_stream(
 
     for batch in _batches(todo(), articles_per_batch):
         scored, rows = _score_batch(scorer, batch, errors, echo)
+        with_rows = {row["article_id"] for row in rows}
+        for row in rows:
+            if row["article_id"] in parts:
+                _into_whole(row, *parts[row["article_id"]])
         texts = {article.id: article.text for article in batch}
         writer.write(scored, rows, [text_hash(texts[article_id]) for article_id in scored])
-        with_rows = {row["article_id"] for row in rows}
         summary.without_statements += sum(article_id not in with_rows for article_id in scored)
         summary.articles += len(scored)
         summary.statements += len(rows)

@@ -104,7 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-chars",
         type=int,
         default=1_000_000,
-        help="longer articles are reported and skipped (default: 1000000, about 150,000 words)",
+        help="longer articles are reported and skipped (default: 1000000, about 150,000 words), or split with "
+        "--split-long",
+    )
+    score.add_argument(
+        "--split-long",
+        action="store_true",
+        help="score articles over --max-chars in parts cut at paragraph breaks; rows keep the article's id and "
+        "offsets into its whole text, statement ids carry the part (ID-p2-5)",
     )
     score.add_argument(
         "--width", type=int, default=100, help="--format table: wrap statements at this many characters (default: 100)"
@@ -363,7 +370,7 @@ def run_score(args: argparse.Namespace) -> int:
         summary = score_with_ray(args.model, args.inputs, args.output, fmt, args.backend, args.workers,
                                  args.id_field, args.text_field, args.batch_size, args.articles_per_batch)  # fmt: skip
         print(f"diplostance score: {summary}", file=sys.stderr)
-        return 0
+        return EXIT_SKIPPED if summary.errors else 0
     from classifier.batch import ErrorLog, score_stream
     from classifier.io import count_articles, read_articles
     from classifier.onnx_backend import load_model
@@ -386,7 +393,8 @@ def run_score(args: argparse.Namespace) -> int:
     try:
         show = sys.stderr.isatty() if args.progress is None else args.progress
         total = count_articles(args.inputs) if show else None
-        summary = score_stream(scorer, articles, writer, errors, args.articles_per_batch, show, total, args.max_chars)
+        summary = score_stream(scorer, articles, writer, errors, args.articles_per_batch, show, total, args.max_chars,
+                               args.split_long)  # fmt: skip
     finally:
         writer.close()
         errors.close()

@@ -8,9 +8,11 @@ set (or inside ``ray job submit``) it joins that cluster. Needs the ``ray`` extr
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from classifier.modeling import no_model_message
@@ -19,12 +21,19 @@ from classifier.output import arrow_schema, flatten
 logger = logging.getLogger(__name__)
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+ERROR_COLUMN = "_error"  # rows that report a skipped article instead of a statement; split off before writing
+
+
+def _error_row(article_id, field: str | None, message: str) -> dict:
+    return {"article_id": None if article_id is None else str(article_id), ERROR_COLUMN: json.dumps(
+        {"source": "ray", "line": None, "field": field, "message": f"article {article_id!r}: {message}"})}  # fmt: skip
 
 
 class ScoreArticles:
     """A Ray Data actor: loads the model once, then turns batches of articles into flat statement rows."""
 
     def __init__(self, model_dir: str, backend: str, id_field: str, text_field: str, batch_size: int, threads: int):
+        import pyarrow as pa
         import torch
 
         from classifier.onnx_backend import load_model
@@ -33,21 +42,31 @@ class ScoreArticles:
         # One actor per CPU slot: more threads than the actor's CPUs would fight the other actors for cores.
         torch.set_num_threads(threads)
         self.scorer = ArticleScorer(load_model(model_dir, backend, threads=threads), batch_size=batch_size)
-        self.schema = arrow_schema(self.scorer.model.stance_labels, self.scorer.model.sentiment_labels)
+        schema = arrow_schema(self.scorer.model.stance_labels, self.scorer.model.sentiment_labels)
+        self.schema = schema.append(pa.field(ERROR_COLUMN, pa.string()))  # set on error rows only
         self.id_field, self.text_field = id_field, text_field
 
     def __call__(self, batch):
         import pyarrow as pa
 
-        articles = []
+        articles, errors = [], []
         for record in batch.select([self.id_field, self.text_field]).to_pylist():
             article_id, text = record[self.id_field], record[self.text_field]
             if article_id is None or not isinstance(text, str) or not text.strip():
-                logger.warning("skipped article %r: %s must be a non-empty string", article_id, self.text_field)
+                errors.append(_error_row(article_id, self.text_field, "must be a non-empty string"))
                 continue
             articles.append((str(article_id), text))
-        rows = [flatten(s.as_dict()) for s in self.scorer.score_many(articles)]
-        return pa.Table.from_pylist(rows, schema=self.schema)
+        try:
+            statements = self.scorer.score_many(articles)
+        except Exception:  # noqa: BLE001 - find the article that fails, below, and keep the others
+            statements = []
+            for article_id, text in articles:
+                try:
+                    statements += self.scorer.score(text, article_id)
+                except Exception as err:  # noqa: BLE001 - one bad article must not fail the job
+                    errors.append(_error_row(article_id, None, f"{type(err).__name__}: {err}"))
+        rows = [{**flatten(s.as_dict()), ERROR_COLUMN: None} for s in statements]
+        return pa.Table.from_pylist(rows + errors, schema=self.schema)
 
 
 def _list_uri(uri: str) -> list[Path]:
@@ -87,6 +106,17 @@ def _read(inputs: list[str], id_field: str, text_field: str):
     if kinds == {"parquet"}:
         return ray.data.read_parquet(inputs, columns=[id_field, text_field])
     return ray.data.read_json(inputs, lines=True, file_extensions=["jsonl", "gz"])
+
+
+@dataclass
+class RaySummary:
+    """What a Ray run did, for the closing line; ``errors`` counts the articles that were skipped."""
+
+    text: str
+    errors: int
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def score_with_ray(
@@ -141,12 +171,20 @@ def score_with_ray(
         concurrency=workers,
         num_cpus=threads_per_worker,
     )
+    scored = scored.materialize()  # scored once; the statement rows and the error rows are split from it
+    errors = [row[ERROR_COLUMN] for row in scored.filter(lambda row: row[ERROR_COLUMN] is not None).take_all()]
+    rows = scored.filter(lambda row: row[ERROR_COLUMN] is None).drop_columns([ERROR_COLUMN])
     path = output if "://" in output else str(Path(output).resolve())
     if fmt == "parquet":
-        scored.write_parquet(path)
+        rows.write_parquet(path)
     elif fmt == "jsonl":
-        scored.write_json(path)
+        rows.write_json(path)
     else:
-        scored.write_csv(path)
+        rows.write_csv(path)
+    errors_path = None
+    if errors:
+        errors_path = f"{output.rstrip('/')}.errors.jsonl"
+        Path(errors_path).write_text("".join(line + "\n" for line in errors), encoding="utf-8")
     seconds = time.perf_counter() - started
-    return f"{workers} worker(s), output in {output}, {seconds:.1f}s"
+    summary = f"{workers} worker(s), output in {output}, {len(errors)} article(s) skipped, {seconds:.1f}s"
+    return RaySummary(summary + (f" (listed in {errors_path})" if errors_path else ""), len(errors))

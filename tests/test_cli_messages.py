@@ -213,3 +213,17 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(model_dir, tmp_path):
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert not any(cell[:1] in "=+@" and cell for cell in cells)
     assert any(cell.startswith("'=HYPERLINK") for cell in cells)  # the statement is there, escaped
+
+
+def test_split_long_scores_an_article_in_parts_with_offsets_into_the_whole(model_dir, tmp_path):
+    long = "\n\n".join([ARTICLE] * 6)
+    (tmp_path / "long.txt").write_text(long, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code = main(["score", "--model", str(model_dir), str(tmp_path / "long.txt"), "--output", str(out),
+                 "--max-chars", "700", "--split-long"])  # fmt: skip
+    assert code == 0
+    rows = read_lines(out)
+    assert {row["article_id"] for row in rows} == {"long"}
+    assert len(rows) == 6 * 4 and len({row["statement_id"] for row in rows}) == len(rows)
+    assert all(long[row["start"] : row["end"]] == row["text"] for row in rows)
+    assert rows[-1]["start"] > 700  # offsets index the whole article, not the part

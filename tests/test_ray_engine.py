@@ -51,3 +51,17 @@ def test_ray_engine_writes_jsonl_and_rejects_inputs_it_cannot_read(local_ray, mo
     text.write_text(ARTICLE)
     assert main(["score", "--engine", "ray", "--model", str(model_dir), str(text), "--output", str(out)]) == 2
     assert "the ray engine reads .jsonl, .jsonl.gz and .parquet" in capsys.readouterr().err
+
+
+def test_ray_engine_reports_skipped_articles_and_exits_1(local_ray, model_dir, tmp_path, capsys):
+    rows = [{"id": "a", "text": ARTICLE}, {"id": "empty", "text": "   "}, {"id": "b", "text": ARTICLE}]
+    batch = write_jsonl(tmp_path / "batch.jsonl", rows)
+    out = tmp_path / "ray-out"
+    code = main(["score", "--engine", "ray", "--model", str(model_dir), str(batch), "--output", str(out),
+                 "--format", "jsonl"])  # fmt: skip
+    assert code == 1
+    lines = [json.loads(line) for path in sorted(out.iterdir()) for line in path.read_text().splitlines()]
+    assert {row["article_id"] for row in lines} == {"a", "b"} and "_error" not in lines[0]
+    (error,) = [json.loads(line) for line in (tmp_path / "ray-out.errors.jsonl").read_text().splitlines()]
+    assert error["field"] == "text" and "'empty'" in error["message"]
+    assert "1 article(s) skipped" in capsys.readouterr().err
