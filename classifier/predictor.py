@@ -53,22 +53,23 @@ class BatchedPredictor:
         """Stance (sigmoid) and sentiment (softmax) probabilities for one padded batch of int64 arrays."""
         raise NotImplementedError
 
-    def windows(self, text: str, speaker: str | None = None) -> list[str]:
-        """``text`` cut into overlapping pieces that each fit the encoder beside the speaker; one piece when it
-        fits already. Pieces are slices of the original text (token offsets), so nothing is re-spelled."""
+    def windows(self, text: str, speaker: str | None = None) -> dict[str, list[list[int]]]:
+        """Token windows of a (speaker, text) pair too long for the encoder: the tokenizer's own overflow
+        (``return_overflowing_tokens`` with a stride of half a window), so every window holds the speaker and
+        overlapping runs of the text's own tokens; nothing is re-tokenized from text slices, nothing is cut off."""
         budget = self.max_length - len(self.tokenizer(speaker or "", add_special_tokens=False)["input_ids"]) - 3
-        encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        offsets = encoded["offset_mapping"]
-        if budget < 8 or len(offsets) <= budget:
-            return [text]
-        stride = max(1, budget // 2)
-        pieces = []
-        for first in range(0, len(offsets), stride):
-            last = min(first + budget, len(offsets)) - 1
-            pieces.append(text[offsets[first][0] : offsets[last][1]])
-            if last == len(offsets) - 1:
-                break
-        return pieces
+        if budget < 8:  # a speaker that leaves no room: one truncated window
+            encoded = self.tokenizer(speaker or "", text, truncation="longest_first", max_length=self.max_length)
+            return {key: [values] for key, values in encoded.items()}
+        encoded = self.tokenizer(
+            speaker or "",
+            text,
+            truncation="only_second",
+            max_length=self.max_length,
+            stride=budget // 2,
+            return_overflowing_tokens=True,
+        )
+        return {key: values for key, values in encoded.items() if key != "overflow_to_sample_mapping"}
 
     def encode(self, texts: list[str], speakers: list[str | None] | None = None, padding: bool = True):
         """Tokenize (speaker, text) pairs; only the text is truncated, never the speaker."""
@@ -101,11 +102,8 @@ class BatchedPredictor:
                 for key in columns:
                     columns[key].append(whole[key][index])
                 continue
-            pieces = self.windows(texts[index], speakers[index])
-            encoded = self.tokenizer(
-                [firsts[index]] * len(pieces), pieces, truncation="only_second", max_length=self.max_length
-            )
-            owners += [index] * len(pieces)
+            encoded = self.windows(texts[index], speakers[index])
+            owners += [index] * len(encoded["input_ids"])
             for key in columns:
                 columns[key] += encoded[key]
         return owners, columns

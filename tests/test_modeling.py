@@ -105,18 +105,28 @@ def test_backbone_resolves_to_the_installed_package():
 
 def test_long_statements_are_read_in_windows_not_cut_off(model_dir):
     model = StanceModel.from_pretrained(model_dir)
-    short = "Russia urged a truce."
-    assert model.windows(short, "Russia") == [short]
     long_text = " ".join(f"Sentence number {i} about the talks in Geneva." for i in range(60))
-    pieces = model.windows(long_text, "Russia")
-    assert len(pieces) > 1
-    assert all(piece in long_text for piece in pieces)
-    assert pieces[0].startswith("Sentence number 0") and pieces[-1].endswith("Geneva.")
-    assert all(len(model.tokenizer("Russia", piece)["input_ids"]) <= model.max_length for piece in pieces)
+    text_ids = model.tokenizer(long_text, add_special_tokens=False)["input_ids"]
+    windows = model.windows(long_text, "Russia")
+    assert len(windows["input_ids"]) > 1
+    speaker_ids = model.tokenizer("Russia", add_special_tokens=False)["input_ids"]
+    pieces = []
+    for ids in windows["input_ids"]:
+        assert len(ids) <= model.max_length
+        assert ids[1 : 1 + len(speaker_ids)] == speaker_ids  # every window holds the speaker
+        pieces.append(ids[len(speaker_ids) + 2 : -1])  # the text's own tokens: [CLS] speaker [SEP] text [SEP]
+    assert pieces[0] == text_ids[: len(pieces[0])] and pieces[-1] == text_ids[-len(pieces[-1]) :]
+    joined = pieces[0]
+    for piece in pieces[1:]:  # consecutive windows overlap and, together, hold every token in order
+        overlap = next(k for k in range(len(piece), 0, -1) if joined[-k:] == piece[:k])
+        joined += piece[overlap:]
+    assert joined == text_ids
+    # the statement's probabilities: the most confident window per stance, the mean sentiment
     stance, sentiment = model.predict_proba([long_text], ["Russia"])
-    piece_stance, piece_sentiment = model.predict_proba(pieces, ["Russia"] * len(pieces))
-    np.testing.assert_allclose(stance[0], piece_stance.max(axis=0), atol=1e-6)
-    np.testing.assert_allclose(sentiment[0], piece_sentiment.mean(axis=0), atol=1e-6)
+    columns = {key: values for key, values in windows.items()}
+    window_stance, window_sentiment = model._probabilities(model._pad(columns, list(range(len(pieces)))))
+    np.testing.assert_allclose(stance[0], window_stance.max(axis=0), atol=1e-5)
+    np.testing.assert_allclose(sentiment[0], window_sentiment.mean(axis=0), atol=1e-5)
 
 
 def test_length_buckets_return_results_in_input_order(model_dir):
