@@ -130,6 +130,15 @@ def split_paragraphs(text: str, limit: int) -> list[tuple[int, str]]:
     return pieces
 
 
+def _save_text(folder: Path, article_id: str, text: str) -> None:
+    """Write an article's text as ``folder/ID.txt``; an id's slashes make subfolders, never a path outside."""
+    parts = [part for part in article_id.replace("\\", "/").split("/") if part not in ("", ".", "..")]
+    path = folder.joinpath(*parts[:-1], f"{parts[-1] if parts else 'article'}.txt")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
 def _into_whole(row: dict, article_id: str, offset: int, number: int) -> None:
     """A row of one part of a split article, moved to the whole article's id and offsets."""
     row["article_id"] = article_id
@@ -162,6 +171,7 @@ def score_stream(
     total: int | None = None,
     max_chars: int | None = MAX_CHARS,
     split_long: bool = False,
+    save_text: str | Path | None = None,
 ) -> RunSummary:
     """Score every article not already in ``writer.done`` and write it; bad records go to ``errors``.
 
@@ -171,6 +181,8 @@ def score_stream(
         max_chars: longer articles are reported and skipped (None: no limit), or with ``split_long`` scored in
             parts cut at paragraph breaks (:func:`split_paragraphs`); their rows keep the article's id and offsets
             into the whole text, and their statement ids carry the part (``ID-p2-5``).
+        save_text: a folder to keep each scored article's text in (``ID.txt``, UTF-8, line ends as read): the text
+            the offsets index, e.g. the main text extracted from an HTML page.
     """
     from tqdm.auto import tqdm
 
@@ -182,10 +194,13 @@ def score_stream(
     seen: set[str] = set()
 
     parts: dict[str, tuple[str, int, int]] = {}  # part id -> (article id, offset, part number)
+    whole: dict[str, str] = {}  # the text of split articles, for --save-text
 
     def split(items: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
         for item in items:
             if split_long and isinstance(item, Article) and max_chars is not None and len(item.text) > max_chars:
+                if save_text is not None:
+                    whole[item.id] = item.text
                 for number, (offset, piece) in enumerate(split_paragraphs(item.text, max_chars), start=1):
                     part_id = f"{item.id}#part{number}"
                     parts[part_id] = (item.id, offset, number)
@@ -227,6 +242,10 @@ def score_stream(
             if row["article_id"] in parts:
                 _into_whole(row, *parts[row["article_id"]])
         texts = {article.id: article.text for article in batch}
+        if save_text is not None:
+            for scored_id in scored:
+                article_id = parts[scored_id][0] if scored_id in parts else scored_id  # a part saves its article
+                _save_text(Path(save_text), article_id, whole.get(article_id) or texts[scored_id])
         writer.write(scored, rows, [text_hash(texts[article_id]) for article_id in scored])
         summary.without_statements += sum(article_id not in with_rows for article_id in scored)
         summary.articles += len(scored)

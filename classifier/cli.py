@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--split-long",
     )
     score.add_argument(
+        "--save-text",
+        metavar="DIR",
+        help="keep each scored article's text as DIR/ID.txt: the text the offsets index (for HTML, the extracted "
+        "main text)",
+    )
+    score.add_argument(
         "--split-long",
         action="store_true",
         help="score articles over --max-chars in parts cut at paragraph breaks; rows keep the article's id and "
@@ -394,7 +400,7 @@ def run_score(args: argparse.Namespace) -> int:
         show = sys.stderr.isatty() if args.progress is None else args.progress
         total = count_articles(args.inputs) if show else None
         summary = score_stream(scorer, articles, writer, errors, args.articles_per_batch, show, total, args.max_chars,
-                               args.split_long)  # fmt: skip
+                               args.split_long, args.save_text)  # fmt: skip
     finally:
         writer.close()
         errors.close()

@@ -282,3 +282,15 @@ def test_crlf_articles_keep_their_line_ends_so_offsets_hold(model_dir, tmp_path)
     assert main(["score", "--model", str(model_dir), str(tmp_path / "dos.txt"), "--output", str(out)]) == 0
     rows = read_lines(out)
     assert rows and all(text[row["start"] : row["end"]] == row["text"] for row in rows)
+
+
+def test_save_text_keeps_the_extracted_html_text_the_offsets_index(model_dir, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_text(HTML, encoding="utf-8")
+    out, texts = tmp_path / "out.jsonl", tmp_path / "texts"
+    assert main(["score", "--model", str(model_dir), str(tmp_path / "in"), "--output", str(out),
+                 "--save-text", str(texts)]) == 0  # fmt: skip
+    text = (texts / "page.txt").read_text(encoding="utf-8")
+    rows = read_lines(out)
+    assert rows and all(text[row["start"] : row["end"]] == row["text"] for row in rows)
+    assert "Copyright" not in text
