@@ -8,15 +8,25 @@ ENV HF_HUB_OFFLINE=1 \
     PATH="/opt/venv/bin:${PATH}"
 
 WORKDIR /app
+# Dependencies first, in a layer of their own: install.sh runs on the package metadata with empty packages, so
+# editing the source does not reinstall torch and the rest.
 COPY pyproject.toml README.md ./
 COPY scripts ./scripts
+RUN mkdir -p classifier training \
+    && touch classifier/__init__.py training/__init__.py \
+    && sh scripts/install.sh /opt/venv train,io,onnx,ray editable
+
+# Then the source, installed over the empty packages without touching the dependencies. Editable, as in CI, so
+# the packaged config's data paths (training/configs -> ../../data) find the bundled corpus in /app/data.
 COPY classifier ./classifier
 COPY training ./training
-COPY configs ./configs
 COPY data ./data
 COPY examples ./examples
-
-RUN sh scripts/install.sh /opt/venv train,io,onnx,ray regular
+RUN /opt/venv/bin/python -m pip install --no-cache-dir --no-deps -e . \
+    && useradd --create-home --uid 1000 diplostance \
+    && mkdir -p /app/models /app/runs \
+    && chown diplostance /app/models /app/runs
+USER 1000
 
 ENTRYPOINT ["diplostance"]
 CMD ["--help"]
