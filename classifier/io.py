@@ -200,8 +200,12 @@ def _read_article_file(
     elif name.endswith(".parquet"):
         yield from _read_parquet(path, id_field, text_field)
     elif name.endswith((".txt", ".html", ".htm")):
+        data = path.read_bytes()
+        if b"\x00" in data[:8192]:
+            yield InputError(str(path), None, None, "not a text file (it holds NUL bytes): is it a binary document?")
+            return
         try:
-            text = path.read_bytes().decode(codec(encoding))
+            text = data.decode(codec(encoding))
         except UnicodeDecodeError as err:
             yield InputError(str(path), None, None, f"not valid {encoding} ({err.reason} at byte {err.start}); "
                              + ENCODING_HINT)  # fmt: skip
@@ -282,7 +286,7 @@ def _read_parquet(path: Path, id_field: str, text_field: str) -> Iterator[Articl
             for record in batch.to_pylist():
                 number += 1
                 yield from _records_to_articles([(str(path), number, record)], id_field, text_field)
-    except OSError as err:  # not Parquet, or cut short: keep what was read
+    except (OSError, ValueError) as err:  # not Parquet, cut short, or bad data in a row group: keep what was read
         yield InputError(str(path), None, None, f"cannot read as Parquet: {err}")
 
 
