@@ -15,7 +15,7 @@ if [ "${TORCH_INDEX_URL+set}" = set ]; then
     "$venv/bin/python" -m pip install --no-cache-dir ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"} torch==2.13.0
 elif "$venv/bin/python" -m pip install --no-cache-dir --timeout 10 --retries 0 --index-url "$cpu_index" \
         torch==2.13.0 >/dev/null 2>&1; then
-    echo "install.sh: torch from the PyTorch CPU index ($cpu_index)"
+    echo "install.sh: torch installed with --index-url $cpu_index (plus any find-links in your pip config)"
 else
     echo "install.sh: the PyTorch CPU index is not reachable; torch from the default index"
     "$venv/bin/python" -m pip install --no-cache-dir torch==2.13.0
