@@ -200,7 +200,11 @@ def _read_article_file(
     elif name.endswith(".parquet"):
         yield from _read_parquet(path, id_field, text_field)
     elif name.endswith((".txt", ".html", ".htm")):
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as err:  # unreadable (permissions, a broken link, a vanished file): this file only
+            yield InputError(str(path), None, None, f"cannot read: {err.strerror or err}")
+            return
         if b"\x00" in data[:8192]:
             yield InputError(str(path), None, None, "not a text file (it holds NUL bytes): is it a binary document?")
             return

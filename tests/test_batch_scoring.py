@@ -269,13 +269,15 @@ def test_truncated_gzip_empty_folder_and_empty_page_are_reported_and_the_rest_re
     (tmp_path / "empty").mkdir()
     (tmp_path / "blank.html").write_text("<html><head><title>x</title></head><body></body></html>", encoding="utf-8")
     (tmp_path / "scan.txt").write_bytes(b"%PDF-1.4\x00\x00binary")  # a document renamed .txt
-    names = ["cut.jsonl.gz", "empty", "blank.html", "scan.txt"]
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")  # a broken link: an entry that cannot be read
+    names = ["cut.jsonl.gz", "empty", "blank.html", "scan.txt", "gone.txt"]
     items = list(read_articles([str(tmp_path / name) for name in names]))
     errors = [str(item) for item in items if isinstance(item, InputError)]
     assert any(item.id == "g-0" for item in items if isinstance(item, Article))  # what was read stands
     assert any("cut.jsonl.gz" in e and "cannot read further" in e for e in errors)
     assert any("holds no" in e for e in errors) and any("no main text" in e for e in errors)
     assert any("scan.txt: not a text file" in e for e in errors)
+    assert any("gone.txt" in e for e in errors)
 
 
 def test_crlf_articles_keep_their_line_ends_so_offsets_hold(model_dir, tmp_path):
