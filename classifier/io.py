@@ -51,10 +51,11 @@ def codec(encoding: str) -> str:
 
 def decoded_lines(handle: IO[bytes], source: str, encoding: str = "utf-8") -> Iterator[str | InputError]:
     """Lines of a binary stream decoded one by one, so one undecodable line is reported and the rest are read."""
-    name = codec(encoding)
+    first = codec(encoding)
+    rest = "utf-8" if first == "utf-8-sig" else first  # a byte-order mark can only open the file
     for number, raw in enumerate(handle, start=1):
         try:
-            yield raw.decode("utf-8" if (number > 1 and name == "utf-8-sig") else name)
+            yield raw.decode(rest if number > 1 else first)
         except UnicodeDecodeError as err:
             yield InputError(source, number, None, f"not valid {encoding} ({err.reason} at byte {err.start}); "
                              + ENCODING_HINT)  # fmt: skip

@@ -32,18 +32,14 @@ def main(argv: list[str] | None = None) -> int:
         path: [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()] for path in args.splits
     }
     where = {record["id"]: record for records in files.values() for record in records}
-    problems = []
-    for number, change in enumerate(changes, start=1):
+
+    def locate(change: dict) -> tuple[dict | None, str]:
         record = where.get(change["id"])
         if record is None:
-            problems.append(f"{args.audit}:{number}: id {change['id']!r} is in none of the splits")
-        elif record[change["field"]] != change["old"]:
-            problems.append(f"{args.audit}:{number}: {change['id']} {change['field']} is {record[change['field']]!r}, "
-                            f"not {change['old']!r}")  # fmt: skip
-        else:
-            record[change["field"]] = change["new"]
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
+            return None, f"id {change['id']!r} is in none of the splits"
+        return record, f"{change['id']} {change['field']} is {record[change['field']]!r}, not {change['old']!r}"
+
+    if not _apply(args.audit, changes, locate):
         return 1
     for path, records in files.items():
         Path(path).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
@@ -52,21 +48,33 @@ def main(argv: list[str] | None = None) -> int:
 
 def apply_to_articles(audit: Path, root: Path, changes: list[dict]) -> int:
     articles = {change["file"]: json.loads((root / change["file"]).read_text(encoding="utf-8")) for change in changes}
-    problems = []
-    for number, change in enumerate(changes, start=1):
+
+    def locate(change: dict) -> tuple[dict | None, str]:
         statements = articles[change["file"]]["statements"]
         statement = statements[change["index"]] if change["index"] < len(statements) else None
-        if statement is None or statement[change["field"]] != change["old"]:
-            problems.append(f"{audit}:{number}: {change['file']} #{change['index']} {change['field']} does not hold "
-                            f"{change['old']!r}")  # fmt: skip
-        else:
-            statement[change["field"]] = change["new"]
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
+        return statement, f"{change['file']} #{change['index']} {change['field']} does not hold {change['old']!r}"
+
+    if not _apply(audit, changes, locate):
         return 1
     for name, article in articles.items():
         (root / name).write_text(json.dumps(article, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return _summary(changes)
+
+
+def _apply(audit, changes: list[dict], locate) -> bool:
+    """Set each change's field to its new value where the located record holds the old one; report every change
+    that does not match (``locate`` gives the record, or None, and the message for a mismatch). True when all
+    matched; nothing is written otherwise."""
+    problems = []
+    for number, change in enumerate(changes, start=1):
+        record, mismatch = locate(change)
+        if record is None or record[change["field"]] != change["old"]:
+            problems.append(f"{audit}:{number}: {mismatch}")
+        else:
+            record[change["field"]] = change["new"]
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+    return not problems
 
 
 def _summary(changes: list[dict]) -> int:

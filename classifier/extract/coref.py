@@ -312,10 +312,9 @@ class SpeakerAttributor:
                 return Attribution(defined_name(defined), mention, mention.role)
             if mention.name in self._acronyms:
                 return Attribution(self._acronyms[mention.name], mention, mention.role)  # "LURD said" later on
-            group = _GROUP_OF.fullmatch(mention.name)
-            body = self._group_body(group.group("body"), before) if group else None
+            body = self._group_speaker(text, mention, before)
             if body is not None:
-                return Attribution(body, mention, mention.role)  # "ASEAN foreign ministers said": ASEAN speaks
+                return Attribution(body, mention, mention.role)
             return Attribution(mention.name, mention, mention.role)
         if mention.kind == "pronoun":
             last = self._last_person_speaker(text, mention, spoken, before)
@@ -340,10 +339,9 @@ class SpeakerAttributor:
         if apposed is not None and not apposed.is_organisation and len(apposed.name.split()) > 1:
             # "the U.N. special adviser on the prevention of genocide, Adama Dieng, described ...": the name
             return Attribution(apposed.name, apposed, mention.text, person=True)
-        group = _GROUP_OF.fullmatch(re.sub(r"(?i)^(?:the|a|an)\s+", "", mention.text))
-        body = self._group_body(group.group("body"), before) if group and group.group("body")[:1].isupper() else None
+        body = self._group_speaker(text, mention, before)
         if body is not None:
-            return Attribution(body, mention, mention.text)  # "ASEAN foreign ministers said": ASEAN speaks
+            return Attribution(body, mention, mention.text)
         referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
@@ -364,14 +362,21 @@ class SpeakerAttributor:
                     if earlier.speaker != "unknown" and earlier.mention.kind in ("named", "pronoun"):
                         return Attribution(earlier.speaker, mention, earlier.role)
         bare = re.sub(r"(?i)^(?:the|a|an)\s+", "", mention.text)
-        owner = _NAME_BEFORE.search(text, max(0, mention.start - 80), mention.start)
-        if _GROUP_OF.fullmatch("X " + bare) and owner is not None:
-            body = self._group_body(owner.group("body"), before)  # "U.N. officials said", the mention "officials"
-            if body is not None:
-                return Attribution(body, mention, bare)
         if re.fullmatch(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)", bare):
             return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
         return Attribution(bare, mention, bare)
+
+    def _group_speaker(self, text: str, mention: Mention, before: list[Mention]) -> str | None:
+        """The body a group of its officials speaks for, or None: "ASEAN foreign ministers said" (ASEAN), and
+        "U.N. officials said" where the mention is only "officials" (the United Nations)."""
+        words = re.sub(r"(?i)^(?:the|a|an)\s+", "", mention.name or mention.text)
+        group = _GROUP_OF.fullmatch(words)
+        if group is not None and group.group("body")[:1].isupper():
+            return self._group_body(group.group("body"), before)
+        owner = _NAME_BEFORE.search(text, max(0, mention.start - 80), mention.start)
+        if group is None and owner is not None and _GROUP_OF.fullmatch("X " + words):
+            return self._group_body(owner.group("body"), before)
+        return None
 
     def _group_body(self, body: str, before: list[Mention]) -> str | None:
         """The body a group of its officials speaks for: a known actor ("NATO", "U.N." -> United Nations), a
