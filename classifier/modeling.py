@@ -106,7 +106,21 @@ class StanceModel(nn.Module, BatchedPredictor):
     ) -> StanceModel:
         """A new model with pretrained encoder weights and freshly initialised heads, ready to fine-tune."""
         path = resolve_backbone(backbone)
-        encoder = AutoModel.from_pretrained(path)
+        if (Path(path) / META_NAME).is_file():
+            raise ValueError(
+                f"model.backbone {backbone} is a diplostance model directory, not a pretrained encoder; to continue "
+                f"from it, keep the backbone and pass `diplostance train --init-from {backbone}` (train.init_from)"
+            )
+        encoder, loading = AutoModel.from_pretrained(path, output_loading_info=True)
+        # The pooler is never used (mean pooling), so a checkpoint without one is fine; any other missing weight
+        # would silently start from random values.
+        missing = sorted(key for key in loading["missing_keys"] if not key.startswith("pooler."))
+        if missing:
+            raise ValueError(
+                f"model.backbone {backbone}: {len(missing)} encoder weight(s) are not in the checkpoint and would "
+                f"start from random values ({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}); "
+                "point it at a pretrained encoder (a Hugging Face model folder or id)"
+            )
         tokenizer = AutoTokenizer.from_pretrained(path)
         return cls(encoder, tokenizer, stance_labels, sentiment_labels, max_length=max_length, dropout=dropout)
 
@@ -183,3 +197,25 @@ class StanceModel(nn.Module, BatchedPredictor):
         stance = torch.sigmoid(output["stance_logits"]).float().cpu().numpy()
         sentiment = torch.softmax(output["sentiment_logits"], dim=-1).float().cpu().numpy()
         return stance, sentiment
+
+    @torch.inference_mode()
+    def embed(self, texts: list[str], speakers: list[str | None] | None = None, batch_size: int = 32) -> np.ndarray:
+        """The pooled encoder vector of each (speaker, text) pair, ``(n, hidden_size)``: what both heads read.
+
+        Pooling is the one :meth:`forward` uses (mean over real tokens); a text longer than the window is cut at
+        ``max_length``, which is enough to tell statements apart (diversity in active-learning selection).
+
+        >>> model.embed(["Russia called for a ceasefire."], ["Russia"]).shape  # doctest: +SKIP
+        (1, 384)
+        """
+        self.eval()
+        device = self.stance_head.weight.device
+        vectors = [np.zeros((0, self.encoder.config.hidden_size), dtype=np.float32)]
+        speakers = self._check_speakers(texts, speakers)
+        for start in range(0, len(texts), batch_size):
+            batch = self.encode(texts[start : start + batch_size], speakers[start : start + batch_size])
+            hidden = self.encoder(**{key: value.to(device) for key, value in batch.items()}).last_hidden_state
+            mask = batch["attention_mask"].to(device).unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            vectors.append(pooled.float().cpu().numpy())
+        return np.concatenate(vectors)

@@ -47,11 +47,27 @@ def test_metrics_by_hand():
 
 
 def test_thresholds_move_to_what_dev_supports():
-    probs = np.array([[0.3, 0.9], [0.25, 0.8], [0.1, 0.7], [0.05, 0.6]])
-    gold = np.array([[1, 0], [1, 0], [0, 0], [0, 0]])
+    # Label a: five dev positives scored 0.2-0.3 and five negatives below 0.1, so the best cut lies between.
+    probs = np.array([[p, 0.9] for p in (0.3, 0.28, 0.26, 0.24, 0.22, 0.08, 0.06, 0.05, 0.04, 0.02)])
+    gold = np.array([[1, 0]] * 5 + [[0, 0]] * 5)
     thresholds = tune_thresholds(probs, gold, ["a", "b"])
-    assert 0.1 < thresholds["a"] <= 0.25
+    assert 0.1 <= thresholds["a"] <= 0.2
     assert thresholds["b"] == 0.5  # no dev positive: keep the neutral default
+
+
+def test_a_handful_of_dev_positives_keeps_the_threshold_at_half():
+    probs = np.array([[0.3], [0.25], [0.1], [0.05]])
+    assert tune_thresholds(probs, np.array([[1], [1], [0], [0]]), ["a"]) == {"a": 0.5}
+
+
+def test_threshold_tuning_ignores_lines_not_annotated_for_the_label():
+    # Five positives at 0.22-0.3, two negatives below 0.1, and five lines scored 0.21 that were never annotated
+    # for this label: counted as negatives they would push the threshold above them.
+    probs = np.array([[p] for p in (0.3, 0.28, 0.26, 0.24, 0.22, 0.08, 0.06)] + [[0.21]] * 5)
+    gold = np.array([[1]] * 5 + [[0]] * 7)
+    mask = np.array([[1]] * 7 + [[0]] * 5)
+    assert tune_thresholds(probs, gold, ["a"], mask)["a"] == 0.2
+    assert tune_thresholds(probs, gold, ["a"])["a"] == 0.25
 
 
 def test_training_options_frozen_embeddings_and_class_weights(tiny_backbone, corpus_dir, tmp_path):

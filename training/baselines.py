@@ -18,7 +18,7 @@ from sklearn.metrics import f1_score
 
 from classifier.modeling import StancePrediction, resolve_backbone
 from training.data import Example
-from training.evaluate import stance_matrix, tune_thresholds
+from training.evaluate import annotated_mask, stance_matrix, tune_thresholds
 
 KEYWORDS = {
     "calls_for_ceasefire": r"cease-?fire|truce|cessation of hostilities|humanitarian pause|end (?:to )?the "
@@ -95,6 +95,16 @@ class KeywordBaseline:
         return results
 
 
+class _Constant:
+    """A stand-in classifier that gives every input the same probability."""
+
+    def __init__(self, probability: float) -> None:
+        self.probability = probability
+
+    def predict_proba(self, x) -> np.ndarray:
+        return np.tile([1.0 - self.probability, self.probability], (x.shape[0], 1))
+
+
 class TfidfBaseline:
     """TF-IDF (word 1-2 grams) + one logistic regression per stance and one for sentiment, tuned on dev."""
 
@@ -115,18 +125,26 @@ class TfidfBaseline:
         x_dev = self.vectorizer.transform(self._inputs([e.text for e in dev], [e.speaker for e in dev]))
         y_train = stance_matrix([e.stances for e in train], self.stance_labels)
         y_dev = stance_matrix([e.stances for e in dev], self.stance_labels)
+        # Each label learns only from the lines annotated for it (the fine-tuned model's masked loss does the same).
+        m_train, m_dev = annotated_mask(train, self.stance_labels), annotated_mask(dev, self.stance_labels)
         self.stance_models, dev_probs = [], []
         for i in range(len(self.stance_labels)):
+            rows, dev_rows = m_train[:, i] == 1, m_dev[:, i] == 1
+            if len(set(y_train[rows, i])) < 2:  # one class only: a constant guess, as logistic regression needs two
+                self.stance_models.append(_Constant(float(y_train[rows, i].mean()) if rows.any() else 0.0))
+                dev_probs.append(self.stance_models[-1].predict_proba(x_dev)[:, 1])
+                continue
             best = None
             for c in self.grid:
-                model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(x_train, y_train[:, i])
+                model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+                model.fit(x_train[rows], y_train[rows, i])
                 probs = model.predict_proba(x_dev)[:, 1]
-                score = f1_score(y_dev[:, i], probs >= 0.5, zero_division=0)
+                score = f1_score(y_dev[dev_rows, i], probs[dev_rows] >= 0.5, zero_division=0)
                 if best is None or score > best[0]:
                     best = (score, model, probs)
             self.stance_models.append(best[1])
             dev_probs.append(best[2])
-        self.thresholds = tune_thresholds(np.stack(dev_probs, axis=1), y_dev, self.stance_labels)
+        self.thresholds = tune_thresholds(np.stack(dev_probs, axis=1), y_dev, self.stance_labels, m_dev)
         s_train = [self.sentiment_labels.index(e.sentiment) for e in train]
         s_dev = [self.sentiment_labels.index(e.sentiment) for e in dev]
         best = None

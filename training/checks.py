@@ -70,8 +70,10 @@ def near_duplicate_pairs(texts: list[str], threshold: float = NEAR_DUPLICATE) ->
     return sorted(pairs)
 
 
-def check_corpus(paths: list[str], stances: list[str], sentiments: list[str]) -> Report:
-    """Run every check over ``paths`` (treated as splits when there are several) and gather statistics."""
+def check_corpus(paths: list[str], stances: list[str], sentiments: list[str], shared_conflicts: bool = False) -> Report:
+    """Run every check over ``paths`` (treated as splits when there are several) and gather statistics.
+
+    ``shared_conflicts`` accepts a conflict in several splits (a stratified split), reporting it as a warning."""
     report = Report()
     lines = read_lines(paths, stances, sentiments, report)
     ids: dict[str, Line] = {}
@@ -85,8 +87,13 @@ def check_corpus(paths: list[str], stances: list[str], sentiments: list[str]) ->
     for line in lines:
         conflict_files.setdefault(line.record["conflict"], set()).add(line.path)
     for conflict, files in sorted(conflict_files.items()):
-        if len(files) > 1:
-            report.errors.append(f"conflict {conflict!r} appears in several splits: {sorted(files)}")
+        if len(files) > 1 and shared_conflicts:
+            report.warnings.append(f"conflict {conflict!r} appears in several splits: {sorted(files)}")
+        elif len(files) > 1:
+            report.errors.append(
+                f"conflict {conflict!r} appears in several splits: {sorted(files)}; with too few conflicts to split "
+                "by, make a stratified split (`diplostance data split --by label`) and check it with --shared-conflicts"
+            )
 
     texts = [line.record["text"] for line in lines]
     pairs = near_duplicate_pairs(texts)

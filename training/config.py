@@ -28,6 +28,8 @@ class LabelConfig:
         ]
     )
     sentiments: list[str] = field(default_factory=lambda: ["negative", "neutral", "positive"])
+    # What each label means, in a sentence: shown to annotators (`labels config`) and in the model card.
+    definitions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for key in ("stances", "sentiments"):
@@ -38,6 +40,11 @@ class LabelConfig:
                 raise ValueError(f"labels.{key} has duplicate names: {values!r}")
         if len(self.sentiments) < 2:
             raise ValueError("labels.sentiments needs at least two classes for a softmax head")
+        if not isinstance(self.definitions, dict) or not all(isinstance(v, str) for v in self.definitions.values()):
+            raise ValueError("labels.definitions must map label names to one-sentence definitions")
+        unknown = sorted(set(self.definitions) - set(self.stances) - set(self.sentiments))
+        if unknown:
+            raise ValueError(f"labels.definitions: {unknown} are not in labels.stances or labels.sentiments")
 
 
 @dataclass
@@ -60,17 +67,62 @@ class ModelConfig:
 
 
 @dataclass
-class DataConfig:
-    """Where the split files are. In a YAML file, relative paths are relative to the file (:func:`load_config`)."""
+class DataFile:
+    """One labelled file of a split, and the stance labels it was annotated for (None: every label)."""
 
-    train_file: str = "data/train.jsonl"
-    dev_file: str = "data/dev.jsonl"
-    test_file: str | None = "data/test.jsonl"
+    path: str
+    annotated_labels: list[str] | None = None
+
+
+def data_files(value: Any, key: str) -> list[DataFile]:
+    """A split's files from its config value: a path, or a list of paths and ``{path, annotated_labels}`` maps.
+
+    >>> [f.path for f in data_files(["a.jsonl", {"path": "b.jsonl", "annotated_labels": ["x"]}], "data.train_file")]
+    ['a.jsonl', 'b.jsonl']
+    """
+    if value is None:
+        return []
+    entries = value if isinstance(value, list) else [value]
+    files = []
+    for position, entry in enumerate(entries):
+        where = f"{key}[{position}]" if isinstance(value, list) else key
+        if isinstance(entry, str) and entry:
+            files.append(DataFile(entry))
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or not entry["path"]:
+            raise ValueError(f"{where} must be a path or a mapping with a `path` (and optional annotated_labels)")
+        unknown = sorted(set(entry) - {"path", "annotated_labels"})
+        if unknown:
+            raise ValueError(f"{where}: unknown key(s) {unknown}; allowed: ['annotated_labels', 'path']")
+        labels = entry.get("annotated_labels")
+        if labels is not None and (not isinstance(labels, list) or not all(isinstance(x, str) for x in labels)):
+            raise ValueError(f"{where}.annotated_labels must be a list of stance label names")
+        files.append(DataFile(entry["path"], labels))
+    return files
+
+
+@dataclass
+class DataConfig:
+    """Where the split files are. In a YAML file, relative paths are relative to the file (:func:`load_config`).
+
+    Each split is one path or a list of them; a list entry may be ``{path: ..., annotated_labels: [...]}`` for a
+    file labelled for some stances only (the loss ignores the others on its lines, so older data does not teach
+    a new label wrong negatives).
+    """
+
+    train_file: str | list = "data/train.jsonl"
+    dev_file: str | list = "data/dev.jsonl"
+    test_file: str | list | None = "data/test.jsonl"
 
     def __post_init__(self) -> None:
-        for key in ("train_file", "dev_file"):
-            if not isinstance(getattr(self, key), str) or not getattr(self, key):
-                raise ValueError(f"data.{key} must be a path to a JSONL file")
+        for key in ("train_file", "dev_file", "test_file"):
+            files = data_files(getattr(self, key), f"data.{key}")
+            if key != "test_file" and not files:
+                raise ValueError(f"data.{key} must be a path to a JSONL file (or a list of them)")
+
+    def files(self, split: str) -> list[DataFile]:
+        """The files of ``split`` ("train", "dev" or "test")."""
+        return data_files(getattr(self, f"{split}_file"), f"data.{split}_file")
 
 
 @dataclass
@@ -100,6 +152,9 @@ class TrainConfig:
     # Soften the targets: stance 0/1 become eps/2 and 1-eps/2, sentiment uses cross-entropy label smoothing eps.
     # Guards against the over-confident co-occurrence a corpus teaches (a second label added by habit).
     label_smoothing: float = 0.0
+    # Continue from this diplostance model directory instead of the bare backbone (``diplostance train
+    # --init-from``): its encoder, and the head rows of every label it shares with this config.
+    init_from: str | None = None
 
     def __post_init__(self) -> None:
         if float(self.epochs) <= 0:
@@ -113,6 +168,8 @@ class TrainConfig:
             raise ValueError(f"train.warmup_ratio must be in [0, 1), got {self.warmup_ratio!r}")
         if not isinstance(self.freeze_layers, int) or self.freeze_layers < 0:
             raise ValueError(f"train.freeze_layers must be a whole number >= 0, got {self.freeze_layers!r}")
+        if self.init_from is not None and (not isinstance(self.init_from, str) or not self.init_from):
+            raise ValueError(f"train.init_from must be a model directory, got {self.init_from!r}")
         if not 0.0 <= float(self.label_smoothing) < 0.5:
             raise ValueError(f"train.label_smoothing must be in [0, 0.5), got {self.label_smoothing!r}")
         for key in ("tune_thresholds", "group_by_length", "select_best_epoch", "class_weights", "freeze_embeddings"):
@@ -160,7 +217,15 @@ def config_from_dict(raw: dict[str, Any], source: str = "config") -> Config:
             sections[name] = cls(**values)
         except ValueError as err:
             raise ValueError(f"{source}: {err}") from None
-    return Config(**sections)
+    config = Config(**sections)
+    for split in ("train", "dev", "test"):
+        for entry in config.data.files(split):
+            unknown = sorted(set(entry.annotated_labels or []) - set(config.labels.stances))
+            if unknown:
+                raise ValueError(
+                    f"{source}: data.{split}_file {entry.path}: annotated_labels {unknown} are not in labels.stances"
+                )
+    return config
 
 
 DEFAULT_CONFIG = Path(__file__).parent / "configs" / "default.yaml"
@@ -183,7 +248,18 @@ def load_config(path: str | Path | None = None) -> Config:
     config = config_from_dict(raw, source=str(path))
     data = config.data
     for key in ("train_file", "dev_file", "test_file"):
-        value = getattr(data, key)
-        if value and not Path(value).is_absolute():
-            setattr(data, key, str((path.parent / value).resolve()))
+        setattr(data, key, _resolved(getattr(data, key), path.parent))
+    if config.train.init_from and not Path(config.train.init_from).is_absolute():
+        config.train.init_from = str((path.parent / config.train.init_from).resolve())
     return config
+
+
+def _resolved(value: Any, folder: Path) -> Any:
+    """``value`` (a path, or a list of paths and ``{path: ...}`` maps) with relative paths made absolute."""
+    if isinstance(value, list):
+        return [_resolved(entry, folder) for entry in value]
+    if isinstance(value, dict):
+        return {**value, "path": _resolved(value["path"], folder)}
+    if value and not Path(value).is_absolute():
+        return str((folder / value).resolve())
+    return value

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REQUIRED = ("id", "text", "speaker", "stances", "sentiment", "conflict")
-OPTIONAL = ("speaker_type", "source", "note")
+OPTIONAL = ("speaker_type", "source", "note", "annotated_labels")
 
 
 class DataError(ValueError):
@@ -37,6 +37,9 @@ class Example:
     speaker_type: str | None = None
     source: str | None = None
     note: str | None = None
+    # The stance labels this line was annotated for; None: all of them. A label outside the list is unknown for
+    # this line (neither present nor absent), so the loss and the metrics leave it out.
+    annotated_labels: list[str] | None = None
 
 
 def check_record(
@@ -63,9 +66,19 @@ def check_record(
     sentiment = record.get("sentiment")
     if isinstance(sentiment, str) and sentiment.strip() and sentiment not in sentiment_labels:
         problems.append(f"sentiment: unknown label {sentiment!r} (known: {sentiment_labels})")
-    for key in OPTIONAL:
+    for key in ("speaker_type", "source", "note"):
         if record.get(key) is not None and not isinstance(record[key], str):
             problems.append(f"{key}: must be a string")
+    annotated = record.get("annotated_labels")
+    if annotated is not None:
+        if not isinstance(annotated, list) or not all(isinstance(s, str) for s in annotated):
+            problems.append("annotated_labels: must be a list of stance label names")
+        else:
+            problems += [f"annotated_labels: unknown label {s!r}" for s in annotated if s not in stance_labels]
+            if isinstance(stances, list):
+                problems += [
+                    f"stances: {s!r} is not in this line's annotated_labels" for s in stances if s not in annotated
+                ]
     if problems:
         return None, problems
     return Example(**{key: record.get(key) for key in REQUIRED + OPTIONAL}), []
@@ -111,4 +124,33 @@ def load_examples(path: str | Path, stance_labels: list[str], sentiment_labels: 
         raise DataError(problems)
     if not examples:
         raise DataError([f"{path}: no statements found"])
+    return examples
+
+
+def load_split(files, stance_labels: list[str], sentiment_labels: list[str]) -> list[Example]:
+    """Read every file of a split (``DataConfig.files(split)``) into one list; ids must be unique across files.
+
+    A file's ``annotated_labels`` from the config applies to each of its lines that does not name its own.
+    """
+    examples, problems, seen = [], [], {}
+    for entry in files:
+        try:
+            loaded = load_examples(entry.path, stance_labels, sentiment_labels)
+        except DataError as err:
+            problems += err.problems
+            continue
+        for example in loaded:
+            if example.annotated_labels is None and entry.annotated_labels is not None:
+                wrong = [s for s in example.stances if s not in entry.annotated_labels]
+                if wrong:
+                    problems.append(f"{entry.path}: id {example.id!r}: stances: {wrong} outside the file's "
+                                    f"annotated_labels {entry.annotated_labels}")  # fmt: skip
+                example.annotated_labels = list(entry.annotated_labels)
+            if example.id in seen:
+                problems.append(f"{entry.path}: id: {example.id!r} also in {seen[example.id]}")
+                continue
+            seen[example.id] = entry.path
+            examples.append(example)
+    if problems:
+        raise DataError(problems)
     return examples

@@ -19,6 +19,15 @@ def stance_matrix(stance_sets: list[list[str]], labels: list[str]) -> np.ndarray
     return matrix
 
 
+def annotated_mask(examples: list[Example], labels: list[str]) -> np.ndarray:
+    """``(n, len(labels))``: 1 where a line was annotated for the label (every label unless it says otherwise)."""
+    mask = np.ones((len(examples), len(labels)), dtype=int)
+    for row, example in enumerate(examples):
+        if example.annotated_labels is not None:
+            mask[row] = [label in example.annotated_labels for label in labels]
+    return mask
+
+
 def compute_metrics(
     gold: list[Example], predicted: list[StancePrediction], stance_labels: list[str], sentiment_labels: list[str]
 ) -> dict:
@@ -34,6 +43,10 @@ def compute_metrics(
         raise ValueError(f"{len(gold)} gold statements but {len(predicted)} predictions")
     y_true = stance_matrix([g.stances for g in gold], stance_labels)
     y_pred = stance_matrix([p.stances for p in predicted], stance_labels)
+    # A label a line was not annotated for is unknown there: counting the prediction as right leaves it out of
+    # both the label's F1 (a true negative does not enter F1) and the exact-set comparison.
+    unknown = annotated_mask(gold, stance_labels) == 0
+    y_pred[unknown] = y_true[unknown]
     precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0)
     per_label = {
         label: {
@@ -72,18 +85,29 @@ def evaluate(model: StanceModel, examples: list[Example], batch_size: int = 32) 
     return compute_metrics(examples, predictions, model.stance_labels, model.sentiment_labels)
 
 
-def tune_thresholds(probs: np.ndarray, gold: np.ndarray, labels: list[str]) -> dict[str, float]:
-    """Pick, per label, the threshold that maximises dev F1 (0.5 where dev has no positive).
+MIN_DEV_POSITIVES = 5  # fewer positives on dev than this and a tuned threshold is noise: keep 0.5
+
+
+def tune_thresholds(
+    probs: np.ndarray, gold: np.ndarray, labels: list[str], mask: np.ndarray | None = None
+) -> dict[str, float]:
+    """Pick, per label, the threshold that maximises dev F1; 0.5 where dev has fewer than
+    ``MIN_DEV_POSITIVES`` positives. ``mask`` (1 = annotated) leaves out lines not annotated for a label.
 
     Ties go to the threshold closest to 0.5, so a flat F1 curve does not push a label to an extreme.
+
+    >>> gold = np.array([[1], [0], [1]])
+    >>> tune_thresholds(np.array([[0.9], [0.1], [0.8]]), gold, ["x"])  # two positives: not enough to tune
+    {'x': 0.5}
     """
     grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
     thresholds = {}
     for i, label in enumerate(labels):
-        if gold[:, i].sum() == 0:
+        rows = mask[:, i] == 1 if mask is not None else np.ones(len(gold), dtype=bool)
+        if gold[rows, i].sum() < MIN_DEV_POSITIVES:
             thresholds[label] = 0.5
             continue
-        scores = [f1_score(gold[:, i], (probs[:, i] >= t).astype(int), zero_division=0) for t in grid]
+        scores = [f1_score(gold[rows, i], (probs[rows, i] >= t).astype(int), zero_division=0) for t in grid]
         best = max(scores)
         candidates = [t for t, s in zip(grid, scores) if s >= best - 1e-9]
         thresholds[label] = float(min(candidates, key=lambda t: abs(t - 0.5)))

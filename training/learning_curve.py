@@ -20,7 +20,7 @@ from pathlib import Path
 
 from training.baselines import TfidfBaseline
 from training.config import load_config
-from training.data import Example, load_examples
+from training.data import Example, load_split
 from training.evaluate import compute_metrics
 from training.train import train
 
@@ -63,9 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = load_config(args.config)
     stances, sentiments = config.labels.stances, config.labels.sentiments
-    everything = load_examples(config.data.train_file, stances, sentiments)
-    dev = load_examples(config.data.dev_file, stances, sentiments)
-    test = load_examples(config.data.test_file, stances, sentiments)
+    everything = load_split(config.data.files("train"), stances, sentiments)
+    dev = load_split(config.data.files("dev"), stances, sentiments)
+    test = load_split(config.data.files("test"), stances, sentiments)
     texts, speakers = [e.text for e in test], [e.speaker for e in test]
     rows = []
     with tempfile.TemporaryDirectory(prefix="diplostance-curve-") as scratch:

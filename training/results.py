@@ -23,7 +23,7 @@ import numpy as np
 from classifier.modeling import StanceModel
 from training.baselines import fit_baselines
 from training.config import load_config
-from training.data import load_examples
+from training.data import load_split
 from training.evaluate import compute_metrics, stance_matrix
 from training.style import PRONOUN_ATTRIBUTION, quote_first, words
 from training.train import train
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     config = load_config(args.config)
     labels = (config.labels.stances, config.labels.sentiments)
-    test = load_examples(config.data.test_file, *labels)
+    test = load_split(config.data.files("test"), *labels)
     runs = []
     for seed in args.seeds:
         seeded = dataclasses.replace(config, train=dataclasses.replace(config.train, seed=seed))
@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     untuned.thresholds = {label: 0.5 for label in labels[0]}
     untuned_metrics = compute_metrics(test, untuned.predict(texts, speakers), *labels)
 
-    train_examples = load_examples(config.data.train_file, *labels)
-    dev_examples = load_examples(config.data.dev_file, *labels)
+    train_examples = load_split(config.data.files("train"), *labels)
+    dev_examples = load_split(config.data.files("dev"), *labels)
     baselines = {}
     for baseline in fit_baselines(train_examples, dev_examples, *labels, backbone=config.model.backbone):
         baselines[baseline.name] = compute_metrics(test, baseline.predict(texts, speakers), *labels)

@@ -17,16 +17,24 @@ from datasets import Dataset
 from sklearn.metrics import f1_score
 from transformers import PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
 
-from classifier.modeling import StanceModel
+from classifier.modeling import META_NAME, StanceModel
+from training.card import data_summary, provenance, write_model_card
 from training.config import Config
-from training.data import Example, load_examples
-from training.evaluate import evaluate, stance_matrix, tune_thresholds
+from training.data import Example, load_split
+from training.evaluate import MIN_DEV_POSITIVES, annotated_mask, evaluate, stance_matrix, tune_thresholds
 
 logger = logging.getLogger(__name__)
 
 
+MIN_TRAIN_POSITIVES = 20  # below this, a label is warned about: the model may not learn it at all
+
+
 class JointTrainer(Trainer):
-    """Trainer whose loss is stance BCE plus weighted sentiment cross-entropy."""
+    """Trainer whose loss is stance BCE plus weighted sentiment cross-entropy.
+
+    The stance BCE is masked: a line counts only for the labels it was annotated for (``stance_mask``), and the
+    loss is the mean over the cells that count.
+    """
 
     def __init__(
         self,
@@ -44,12 +52,15 @@ class JointTrainer(Trainer):
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         stance_labels = inputs.pop("stance_labels")
         sentiment_labels = inputs.pop("sentiment_labels")
+        mask = inputs.pop("stance_mask")
         outputs = model(**inputs)
         targets = stance_labels.to(outputs["stance_logits"].dtype)
         targets = targets * (1.0 - self.label_smoothing) + self.label_smoothing / 2
-        stance_loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            outputs["stance_logits"], targets, pos_weight=self.pos_weight
+        cells = torch.nn.functional.binary_cross_entropy_with_logits(
+            outputs["stance_logits"], targets, pos_weight=self.pos_weight, reduction="none"
         )
+        mask = mask.to(cells.dtype)
+        stance_loss = (cells * mask).sum() / mask.sum().clamp(min=1.0)
         sentiment_loss = torch.nn.functional.cross_entropy(
             outputs["sentiment_logits"], sentiment_labels, label_smoothing=self.label_smoothing
         )
@@ -64,11 +75,12 @@ class PairCollator:
         self.tokenizer = tokenizer
 
     def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
-        skip = ("stance_labels", "sentiment_labels", "length")
+        skip = ("stance_labels", "sentiment_labels", "stance_mask", "length")
         features = [{k: v for k, v in row.items() if k not in skip} for row in rows]
         batch = self.tokenizer.pad(features, padding=True, return_tensors="pt")
         batch["stance_labels"] = torch.tensor([row["stance_labels"] for row in rows], dtype=torch.float32)
         batch["sentiment_labels"] = torch.tensor([row["sentiment_labels"] for row in rows], dtype=torch.long)
+        batch["stance_mask"] = torch.tensor([row["stance_mask"] for row in rows], dtype=torch.float32)
         return dict(batch)
 
 
@@ -79,6 +91,7 @@ def build_dataset(model: StanceModel, examples: list[Example]) -> Dataset:
     columns["length"] = [len(ids) for ids in encoded["input_ids"]]
     columns["stance_labels"] = stance_matrix([e.stances for e in examples], model.stance_labels).tolist()
     columns["sentiment_labels"] = [model.sentiment_labels.index(e.sentiment) for e in examples]
+    columns["stance_mask"] = annotated_mask(examples, model.stance_labels).tolist()
     return Dataset.from_dict(columns)
 
 
@@ -119,13 +132,17 @@ class BestOnDev(TrainerCallback):
     def __init__(self, model: StanceModel, dev: list[Example]) -> None:
         self.model, self.dev = model, dev
         self.gold = stance_matrix([e.stances for e in dev], model.stance_labels)
+        self.mask = annotated_mask(dev, model.stance_labels)
         self.best_score, self.best_state, self.history = -1.0, None, []
 
     def on_epoch_end(self, args, state, control, **kwargs):
         probs, _ = self.model.predict_proba([e.text for e in self.dev], [e.speaker for e in self.dev])
-        thresholds = tune_thresholds(probs, self.gold, self.model.stance_labels)
+        thresholds = tune_thresholds(probs, self.gold, self.model.stance_labels, self.mask)
         predicted = np.stack([probs[:, i] >= thresholds[label] for i, label in enumerate(self.model.stance_labels)], 1)
-        score = float(f1_score(self.gold, predicted.astype(int), average="macro", zero_division=0))
+        predicted = np.where(self.mask == 1, predicted.astype(int), self.gold)  # unannotated cells do not count
+        present = self.gold.sum(0) > 0
+        scores = f1_score(self.gold, predicted, average=None, zero_division=0)
+        score = float(np.mean(scores[present])) if present.any() else 0.0
         self.history.append(round(score, 4))
         if score > self.best_score:
             self.best_score = score
@@ -145,6 +162,57 @@ def freeze_lower_layers(model: StanceModel, count: int) -> None:
         raise ValueError(f"train.freeze_layers is {count} but the backbone has only {len(layers)} layers")
     for layer in layers[:count]:
         layer.requires_grad_(False)
+
+
+def continue_from(
+    path: str | Path, stances: list[str], sentiments: list[str], max_length: int, dropout: float
+) -> StanceModel:
+    """A model for ``stances``/``sentiments`` that starts from a saved diplostance model: its encoder and tokenizer,
+    and the head row of every label the two share; a label the saved model lacks gets a fresh row."""
+    if not (Path(path) / META_NAME).is_file():
+        raise ValueError(f"--init-from {path}: not a diplostance model directory ({META_NAME} is missing)")
+    earlier = StanceModel.from_pretrained(path)
+    model = StanceModel(earlier.encoder, earlier.tokenizer, stances, sentiments, max_length=max_length, dropout=dropout)
+    with torch.no_grad():
+        for head, old_head, new_labels, old_labels in (
+            (model.stance_head, earlier.stance_head, stances, earlier.stance_labels),
+            (model.sentiment_head, earlier.sentiment_head, sentiments, earlier.sentiment_labels),
+        ):
+            for row, label in enumerate(new_labels):
+                if label in old_labels:
+                    head.weight[row] = old_head.weight[old_labels.index(label)]
+                    head.bias[row] = old_head.bias[old_labels.index(label)]
+    new = [label for label in stances + sentiments if label not in earlier.stance_labels + earlier.sentiment_labels]
+    logger.info("continuing from %s%s", path, f"; new label(s) {new} start from fresh head rows" if new else "")
+    return model
+
+
+def small_data_warnings(train: list[Example], dev: list[Example], stances: list[str]) -> list[str]:
+    """A warning per label with too few positives to learn (train) or to tune a threshold on (dev)."""
+    warnings = []
+    for split, examples, floor in (("train", train, MIN_TRAIN_POSITIVES), ("dev", dev, MIN_DEV_POSITIVES)):
+        counts = stance_matrix([e.stances for e in examples], stances).sum(0)
+        for label, count in zip(stances, counts):
+            if count < floor:
+                keep = "; its threshold stays at 0.5" if split == "dev" else ""
+                warnings.append(f"label {label!r} has {count} example(s) in {split} (fewer than {floor}){keep}")
+    return warnings
+
+
+def tfidf_figures(train: list[Example], dev: list[Example], test: list[Example], labels) -> dict:
+    """Dev (and test) figures of the TF-IDF + logistic regression baseline fitted on the same files."""
+    from training.baselines import TfidfBaseline
+    from training.evaluate import compute_metrics
+
+    baseline = TfidfBaseline(labels.stances, labels.sentiments).fit(train, dev)
+    keys = ("stance_macro_f1", "exact_set_accuracy", "sentiment_macro_f1")
+    figures = {}
+    for split, examples in (("dev", dev), ("test", test)):
+        if examples:
+            predicted = baseline.predict([e.text for e in examples], [e.speaker for e in examples])
+            found = compute_metrics(examples, predicted, labels.stances, labels.sentiments)
+            figures[split] = {key: found[key] for key in keys}
+    return figures
 
 
 def ddp_backend() -> str | None:
@@ -177,16 +245,21 @@ def train(config: Config, output_dir: str | Path) -> dict:
     set_seed(options.seed)
 
     # 2. Data: train, dev (threshold tuning) and an optional held-out test split.
-    train_examples = load_examples(config.data.train_file, labels.stances, labels.sentiments)
-    dev_examples = load_examples(config.data.dev_file, labels.stances, labels.sentiments)
-    test_examples = (
-        load_examples(config.data.test_file, labels.stances, labels.sentiments) if config.data.test_file else []
+    train_examples, dev_examples, test_examples = (
+        load_split(config.data.files(split), labels.stances, labels.sentiments) for split in ("train", "dev", "test")
     )
+    warnings = small_data_warnings(train_examples, dev_examples, labels.stances)
+    for warning in warnings:
+        logger.warning(warning)
 
-    # 3. Model: pretrained encoder, fresh heads.
-    model = StanceModel.from_backbone(
-        config.model.backbone, labels.stances, labels.sentiments, config.model.max_length, config.model.dropout
-    )
+    # 3. Model: a pretrained encoder with fresh heads, or an earlier diplostance model to continue from.
+    if options.init_from:
+        model = continue_from(options.init_from, labels.stances, labels.sentiments, config.model.max_length,
+                              config.model.dropout)  # fmt: skip
+    else:
+        model = StanceModel.from_backbone(
+            config.model.backbone, labels.stances, labels.sentiments, config.model.max_length, config.model.dropout
+        )
     train_dataset = build_dataset(model, train_examples)
     if options.freeze_embeddings:
         model.encoder.get_input_embeddings().weight.requires_grad_(False)
@@ -266,9 +339,11 @@ def train(config: Config, output_dir: str | Path) -> dict:
     if options.tune_thresholds:
         dev_probs, _ = model.predict_proba([e.text for e in dev_examples], [e.speaker for e in dev_examples])
         gold = stance_matrix([e.stances for e in dev_examples], labels.stances)
-        model.thresholds = tune_thresholds(dev_probs, gold, labels.stances)
+        mask = annotated_mask(dev_examples, labels.stances)
+        model.thresholds = tune_thresholds(dev_probs, gold, labels.stances, mask)
 
-    # 8. Evaluate through the public predict.
+    # 8. Evaluate through the public predict, beside the TF-IDF baseline fitted on the same files: on small data
+    # a linear model can win, and then the fine-tuned one should not be used.
     metrics = {
         "train_examples": len(train_examples),
         "train_seconds": round(train_seconds, 1),
@@ -278,11 +353,28 @@ def train(config: Config, output_dir: str | Path) -> dict:
     }
     if test_examples:
         metrics["test"] = evaluate(model, test_examples)
+    metrics["baseline_tfidf"] = tfidf_figures(train_examples, dev_examples, test_examples, labels)
+    model_dev, baseline_dev = metrics["dev"]["stance_macro_f1"], metrics["baseline_tfidf"]["dev"]["stance_macro_f1"]
+    if baseline_dev > model_dev:
+        warnings.append(
+            f"the TF-IDF baseline beats the model on dev (stance macro-F1 {baseline_dev} against {model_dev}): "
+            "more labelled data, more epochs or --init-from an existing model may help"
+        )
+        logger.warning(warnings[-1])
+    metrics["warnings"] = warnings
 
     # 9. Save: weights, tokenizer, labels and thresholds, the resolved config and the metrics.
     model.save_pretrained(output_dir)
     with (output_dir / "training_config.yaml").open("w", encoding="utf-8") as handle:
         yaml.safe_dump(config.to_dict(), handle, sort_keys=False)
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    # 10. The model card (README.md) and provenance.json: data hashes and counts, library versions, the date.
+    config_dict = config.to_dict()
+    summary = data_summary(
+        {split: [entry.path for entry in config.data.files(split)] for split in ("train", "dev", "test")},
+        {"train": train_examples, "dev": dev_examples, "test": test_examples},
+        labels.stances,
+    )
+    write_model_card(output_dir, config_dict, metrics, provenance(config_dict, summary))
     logger.info("saved model to %s (%.1fs)", output_dir, train_seconds)
     return metrics
