@@ -204,7 +204,7 @@ def score_stream(
                 for number, (offset, piece) in enumerate(split_paragraphs(item.text, max_chars), start=1):
                     part_id = f"{item.id}#part{number}"
                     parts[part_id] = (item.id, offset, number)
-                    yield Article(part_id, piece, item.source)
+                    yield Article(part_id, piece, item.source, item.date)
             else:
                 yield item
 
@@ -238,7 +238,10 @@ def score_stream(
     for batch in _batches(todo(), articles_per_batch):
         scored, rows = _score_batch(scorer, batch, errors, echo)
         with_rows = {row["article_id"] for row in rows}
+        dates = {article.id: article.date for article in batch if article.date}
         for row in rows:
+            if row["article_id"] in dates:  # the input's date travels with each of its statements
+                row["date"] = dates[row["article_id"]]
             if row["article_id"] in parts:
                 _into_whole(row, *parts[row["article_id"]])
         texts = {article.id: article.text for article in batch}

@@ -116,6 +116,7 @@ class Article:
     id: str
     text: str
     source: str
+    date: str | None = None  # the record's ``date`` field, when it has one (ISO 8601 is expected, not enforced)
 
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".parquet")
@@ -267,10 +268,15 @@ def _records_to_articles(records, id_field: str, text_field: str) -> Iterator[Ar
             continue
         source, number, record = item
         problem = _check_fields(record, (id_field, text_field))
+        date = record.get("date")
+        if hasattr(date, "isoformat"):  # a Parquet date or timestamp column
+            date = date.isoformat()
+        if problem is None and date is not None and not isinstance(date, str):
+            problem = ("date", f"must be a string such as \"2024-05-01\", got {type(date).__name__}")
         if problem is not None:
             yield InputError(source, number, problem[0], problem[1])
         else:
-            yield Article(str(record[id_field]), record[text_field], f"{source}:{number}")
+            yield Article(str(record[id_field]), record[text_field], f"{source}:{number}", date or None)
 
 
 def _read_parquet(path: Path, id_field: str, text_field: str) -> Iterator[Article | InputError]:

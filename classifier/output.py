@@ -9,7 +9,8 @@ are not scored again.
 JSONL rows keep the nested fields (``actor``, ``speaker_mention``, score dictionaries). CSV and Parquet rows
 are flat (:func:`flatten`): one column per field and per label score, so a spreadsheet or a dataframe reads
 them as they are. Parquet output is a directory of ``part-NNNNN.parquet`` files, each written under a
-temporary name and renamed into place.
+temporary name and renamed into place. PLOVER output (``plover``) holds events instead of rows, one JSON line per
+stance of a statement (:mod:`classifier.formats.plover`), and is written and resumed like JSONL.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "plover")
 MENTION_FIELDS = ("text", "start", "end")
 ACTOR_FIELDS = ("id", "type", "country", "org")
 
@@ -118,6 +119,7 @@ def flat_columns(stance_labels: list[str], sentiment_labels: list[str]) -> list[
         *[f"stance_{label}" for label in stance_labels],
         "sentiment",
         *[f"sentiment_{label}" for label in sentiment_labels],
+        "date",
     ]
 
 
@@ -141,6 +143,7 @@ def flatten(row: dict) -> dict:
     flat.update({f"stance_{label}": score for label, score in row["stance_scores"].items()})
     flat["sentiment"] = row["sentiment"]
     flat.update({f"sentiment_{label}": score for label, score in row["sentiment_scores"].items()})
+    flat["date"] = row.get("date")
     return flat
 
 
@@ -162,7 +165,8 @@ class ResumableWriter:
 
     Args:
         output: the output path, or ``-`` for standard output (no journal, nothing to resume).
-        fmt: ``jsonl``, ``csv`` or ``parquet``.
+        fmt: ``jsonl``, ``csv``, ``parquet`` or ``plover`` (PLOVER events as JSON lines, written and resumed like
+            JSONL: :mod:`classifier.formats.plover`).
         stance_labels, sentiment_labels: the model's labels, which fix the flat columns.
         overwrite: start afresh, deleting an earlier output and its journal.
         fingerprint: what produced the rows (:func:`run_fingerprint`); recorded in a new journal, and resuming an
@@ -189,6 +193,10 @@ class ResumableWriter:
         self.columns = flat_columns(stance_labels, sentiment_labels)
         self.labels = (stance_labels, sentiment_labels)
         self.done: dict[str, str | None] = {}
+        # Events and rows must not share a file: a PLOVER journal records its format, so resuming it as rows (or
+        # rows as events) is refused. Other formats leave it out, so journals written before it still resume.
+        if fingerprint is not None and fmt == "plover":
+            fingerprint = {**fingerprint, "format": fmt}
         self.fingerprint = fingerprint
         self.lock_path: Path | None = None
         self.path = Path(output)
@@ -319,7 +327,7 @@ class ResumableWriter:
         """Write the rows of a batch of articles, then record the articles (and their texts' hashes) as done."""
         hashes = hashes or [None] * len(article_ids)
         if self.stdout:
-            text = self._jsonl_text(rows) if self.fmt == "jsonl" else self._csv_text(rows, header=not self._part)
+            text = self._text(rows, header=not self._part)
             self._part += 1
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -328,10 +336,17 @@ class ResumableWriter:
             name = self._write_part(rows) if rows else None
             self._record(article_ids, hashes, part=name)
         else:
-            text = self._jsonl_text(rows) if self.fmt == "jsonl" else self._csv_text(rows, header=False)
+            text = self._text(rows, header=False)
             self._write_bytes(text)
             self._record(article_ids, hashes, bytes=self._handle.tell())
         self.done.update(zip(article_ids, hashes))
+
+    def _text(self, rows: list[dict], header: bool) -> str:
+        if self.fmt == "plover":
+            from classifier.formats.plover import events_jsonl
+
+            return events_jsonl(rows)
+        return self._jsonl_text(rows) if self.fmt == "jsonl" else self._csv_text(rows, header=header)
 
     def _jsonl_text(self, rows: list[dict]) -> str:
         return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
