@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ModuleNotFoundError as err:
-        if args.command in ("train", "evaluate", "data", "train-tagger"):
+        if args.command in ("train", "evaluate", "data", "train-tagger", "compare", "labels", "select"):
             print(
                 f"diplostance {args.command}: error: {err.name} is not installed; "
                 "install the training extra: pip install 'diplostance[train]'",
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         print(f"diplostance {args.command}: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (FileNotFoundError, ValueError) as err:
+    except (FileNotFoundError, FileExistsError, ValueError) as err:
         print(f"diplostance {args.command}: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
         "training/configs/default.yaml, which trains on the bundled corpus)",
     )
     train.add_argument("--output-dir", required=True, help="directory to save the trained model into")
+    train.add_argument(
+        "--init-from",
+        metavar="DIR",
+        help="continue from this diplostance model (its encoder, and the head rows of the labels it shares with the "
+        "config; a new label starts fresh) instead of the bare backbone: a round of new labels costs minutes",
+    )
     train.set_defaults(handler=run_train)
 
     predict = commands.add_parser(
@@ -83,16 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Stream articles through extraction, attribution and the model. Inputs: .txt, .html (main "
         "text by trafilatura), .jsonl, .jsonl.gz and .parquet files (one article per record), directories of them "
         "(searched recursively) and - for standard input. Output: JSONL, CSV or Parquet (a directory of part "
-        "files). A rerun with the same --output skips the articles already written; bad records are reported "
-        "with file and line, appended to the errors file, and skipped.",
+        "files), or PLOVER events (one JSON line per stance of a statement). A rerun with the same --output skips "
+        "the articles already written; bad records are reported with file and line, appended to the errors file, "
+        "and skipped.",
     )
     score.add_argument("--model", required=True, help="trained model directory")
     score.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory, or - for standard input")
     score.add_argument("--output", default="-", help="output file (a directory for Parquet), or - for stdout (default)")
     score.add_argument(
         "--format",
-        choices=["jsonl", "csv", "parquet", "table"],
-        help="output format (default: from the --output suffix, else jsonl); table is for reading in a terminal",
+        choices=["jsonl", "csv", "parquet", "plover", "table"],
+        help="output format (default: from the --output suffix, else jsonl); plover writes one PLOVER event a line "
+        "for each stance of a statement (statements without one write nothing; see docs/output.md); table is for "
+        "reading in a terminal",
     )
     score.add_argument("--errors", help="JSONL file for skipped inputs (default: OUTPUT.errors.jsonl for a file)")
     score.add_argument("--overwrite", action="store_true", help="start afresh instead of resuming an earlier --output")
@@ -158,12 +167,53 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--int8", action="store_true", help="also write the int8-quantized model")
     export.set_defaults(handler=run_export)
 
+    serve = commands.add_parser(
+        "serve",
+        help="serve the model over HTTP: a JSON API under /v1/ and a page at / (needs the serve extra)",
+        description="Serve POST /v1/score (articles -> statement rows, as `score` writes them), POST /v1/predict "
+        "(statements -> labels, as `predict`), GET /v1/info, GET /health and a page at /. The statements of "
+        "concurrent requests reach the model together. Listens on 127.0.0.1 unless --host says otherwise; see "
+        "docs/service.md.",
+    )
+    serve.add_argument("--model", required=True, help="trained model directory")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--api-key",
+        help="require `Authorization: Bearer KEY` on /v1/ routes (default: $DIPLOSTANCE_API_KEY, which keeps the "
+        "key out of the process list; unset: no key)",
+    )
+    serve.add_argument("--cors-origin", metavar="ORIGIN", help="let pages of this origin call the API (default: none)")
+    limits = serve.add_argument_group("limits of one request (over them: 413)")
+    limits.add_argument("--max-body-bytes", type=int, default=2_000_000, help="request body (default: 2000000)")
+    limits.add_argument("--max-articles", type=int, default=64, help="articles per /v1/score request (default: 64)")
+    limits.add_argument(
+        "--max-statements", type=int, default=512, help="statements per /v1/predict request (default: 512)"
+    )
+    limits.add_argument(
+        "--max-chars", type=int, default=1_000_000, help="characters of one text, as score's (default: 1000000)"
+    )
+    batching = serve.add_argument_group("micro-batching of concurrent requests")
+    batching.add_argument(
+        "--batch-statements", type=int, default=32, help="run the model once this many statements wait (default: 32)"
+    )
+    batching.add_argument(
+        "--batch-wait-ms",
+        type=float,
+        default=10.0,
+        help="or once the first has waited this long, in milliseconds (default: 10)",
+    )
+    add_backend_argument(serve)
+    add_extractor_argument(serve)
+    serve.set_defaults(handler=run_serve)
+
     evaluate = commands.add_parser(
         "evaluate",
         help="print JSON metrics of a model on a labelled JSONL file",
         description="Stance macro-F1, exact-set accuracy, per-label precision/recall/F1 and sentiment figures of a "
-        "model on labelled statements in the corpus format; with --baselines, the same for the keyword, TF-IDF and "
-        "zero-shot baselines.",
+        "model on labelled statements in the corpus format, beside the TF-IDF baseline fitted on the model's own "
+        "train/dev files (`baseline_tfidf`; a warning on stderr when it wins); with --baselines, every figure for "
+        "the keyword, TF-IDF and zero-shot baselines.",
     )
     evaluate.add_argument("--model", required=True, help="trained model directory")
     evaluate.add_argument("--data", required=True, help="labelled JSONL (the corpus format)")
@@ -176,7 +226,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--train", help="training file for the baselines (default: the model's)")
     evaluate.add_argument("--dev", help="dev file for the baselines' tuning (default: the model's)")
+    evaluate.add_argument(
+        "--no-baseline", action="store_true", help="skip the TF-IDF comparison (it needs the model's training files)"
+    )
     evaluate.set_defaults(handler=run_evaluate)
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare two models on the same labelled file: differences with bootstrap CIs and p-values",
+        description="Both models label the same statements; for stance macro-F1, each label's F1, exact-set "
+        "accuracy and sentiment macro-F1 it prints A, B, B-A, a paired bootstrap 95% confidence interval of B-A "
+        "and an approximate-randomization p-value. The two models must have the same labels.",
+    )
+    compare.add_argument("--model-a", required=True, help="the first (reference) model directory")
+    compare.add_argument("--model-b", required=True, help="the second model directory; differences are B - A")
+    compare.add_argument("--data", required=True, help="labelled JSONL (the corpus format)")
+    compare.add_argument("--resamples", type=int, default=2000, help="bootstrap and permutation draws (default: 2000)")
+    compare.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same figures")
+    compare.add_argument("--format", choices=["json", "table"], default="json", help="json (default) or table")
+    compare.add_argument("--output", default="-", help="output file, or - for stdout (default)")
+    compare.set_defaults(handler=run_compare)
 
     extraction = commands.add_parser(
         "eval-extraction",
@@ -236,8 +305,135 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", help="label names come from here (default: the packaged training/configs/default.yaml)"
     )
     check.add_argument("--max-warnings", type=int, default=50, help="near-duplicate warnings to print (default: 50)")
+    check.add_argument(
+        "--shared-conflicts",
+        action="store_true",
+        help="a conflict in several splits is a warning, not an error (splits made with `data split --by label`)",
+    )
     check.set_defaults(handler=run_data_check)
+    split = data_commands.add_parser(
+        "split",
+        help="cut labelled JSONL into train/dev/test files, by conflict or stratified by label",
+        description="Share labelled statements out into OUTPUT_DIR/train.jsonl, dev.jsonl and test.jsonl. With at "
+        "least three conflicts, each conflict goes to one split (test then measures unseen conflicts); with fewer, "
+        "the split is stratified: every combination of stances and sentiment is divided in the same proportions. "
+        "Prints the method and the counts per split as JSON.",
+    )
+    split.add_argument("files", nargs="+", metavar="FILE", help="labelled JSONL file(s) to pool and split")
+    split.add_argument("--output-dir", required=True, help="folder for train.jsonl, dev.jsonl and test.jsonl")
+    split.add_argument("--dev", type=float, default=0.15, help="share of statements for dev (default: 0.15)")
+    split.add_argument("--test", type=float, default=0.15, help="share of statements for test (default: 0.15)")
+    split.add_argument(
+        "--by",
+        choices=["auto", "conflict", "label"],
+        default="auto",
+        help="conflict (whole conflicts per split), label (stratified) or auto (default: conflict with 3 or more "
+        "conflicts, label otherwise)",
+    )
+    split.add_argument("--seed", type=int, default=0, help="random seed of the assignment (default: 0)")
+    split.add_argument("--overwrite", action="store_true", help="replace split files that already exist")
+    split.add_argument(
+        "--config", help="label names come from here (default: the packaged training/configs/default.yaml)"
+    )
+    split.set_defaults(handler=run_data_split)
+    add_labelling_commands(commands)
+    add_report_command(commands)
     return parser
+
+
+def add_report_command(commands) -> None:
+    report = commands.add_parser(
+        "report",
+        help="an HTML report of `score` output: stance counts, speakers by stance, stances over time, examples",
+        description="Read `diplostance score` JSONL rows and write one self-contained HTML page (figures inline, "
+        "nothing loaded from elsewhere): statements per stance, a speaker-by-stance heat map, each stance's share "
+        "over time when rows have dates, the most confident statements of each stance and an extraction summary, "
+        "every figure with its numbers as a table. Bad lines are reported with file and line and skipped (exit 1). "
+        "Needs the serve extra (matplotlib).",
+    )
+    report.add_argument("inputs", nargs="+", metavar="SCORED.jsonl", help="`diplostance score` JSONL output file(s)")
+    report.add_argument("--output", required=True, help="HTML file to write")
+    report.add_argument("--top-actors", type=int, default=15, help="speakers in the heat map (default: 15)")
+    report.add_argument("--examples", type=int, default=5, help="statements shown per stance (default: 5)")
+    report.add_argument("--title", default="diplostance report", help="the page's title (default: %(default)s)")
+    report.add_argument(
+        "--dates",
+        metavar="FILE.jsonl",
+        help="article dates for the chart over time: JSONL records with `id` and `date` (YYYY-MM-DD), e.g. the "
+        "articles file that was scored; a row's own `date` or `article_date` field wins",
+    )
+    report.set_defaults(handler=run_report)
+
+
+def add_labelling_commands(commands) -> None:
+    """``select`` (active learning) and ``labels config|import`` (Label Studio): the retraining loop."""
+    select = commands.add_parser(
+        "select",
+        help="pick the statements to label next (the model's least certain) as Label Studio tasks",
+        description="Rescore statements (`diplostance score` rows or JSONL with text and optionally id, speaker) "
+        "with the model and write the N it is least sure of as a JSON list of Label Studio tasks, the model's labels "
+        "as predictions to correct. Bad input lines are reported with file and line and skipped (exit 1).",
+    )
+    select.add_argument("--model", required=True, help="trained model directory")
+    select.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL file(s) of statements")
+    select.add_argument("--n", type=int, required=True, help="how many statements to pick")
+    select.add_argument(
+        "--strategy",
+        choices=["margin", "entropy", "random"],
+        default="margin",
+        help="margin (default): closest to a stance threshold or between two sentiments; entropy: the most spread "
+        "probabilities; random: a uniform draw",
+    )
+    select.add_argument(
+        "--random-share",
+        type=float,
+        default=0.0,
+        help="fraction of N drawn at random from the rest, so the new labels can also serve evaluation (e.g. 0.1)",
+    )
+    select.add_argument(
+        "--diversity",
+        action="store_true",
+        help="cluster the 5N most uncertain on the model's embeddings and take the most uncertain of each cluster",
+    )
+    select.add_argument(
+        "--texts", metavar="DIR", help="article texts for the context around each statement (`score --save-text DIR`)"
+    )
+    select.add_argument("--seed", type=int, default=0, help="seed of the random share and the clustering (default: 0)")
+    select.add_argument("--batch-size", type=int, default=32, help="statements per model batch (default: 32)")
+    select.add_argument("--output", required=True, help="JSON file of Label Studio tasks to write")
+    select.set_defaults(handler=run_select)
+
+    labels = commands.add_parser(
+        "labels",
+        help="Label Studio: the labeling config, and importing an export as labelled JSONL",
+        description="Tools for labelling in Label Studio: `labels config` prints the labeling config for a model's "
+        "labels; `labels import` turns a project's JSON export into labelled JSONL in the corpus format.",
+    )
+    labels_commands = labels.add_subparsers(dest="labels_command", required=True)
+    config = labels_commands.add_parser(
+        "config",
+        help="print the Label Studio labeling config (XML) for a model's labels or a config's",
+        description="Print the labeling config XML: the statement with its context, the speaker to correct, the "
+        "stances (multiple choice, none ticked = none) and the sentiment (one, required).",
+    )
+    import_ = labels_commands.add_parser(
+        "import",
+        help="turn a Label Studio JSON export into labelled JSONL",
+        description="Read a project's JSON export and write its annotated tasks as labelled JSONL. Tasks with a "
+        "problem (unknown label, no sentiment, no conflict) are reported as EXPORT:task ID: field: message and "
+        "skipped (exit 1); tasks whose annotators differ are reported and skipped. Prints a summary, with the "
+        "annotators' agreement per label, on stderr.",
+    )
+    import_.add_argument("export", metavar="EXPORT.json", help="the project's export in Label Studio's JSON format")
+    import_.add_argument("--output", required=True, help="labelled JSONL file to write")
+    import_.add_argument("--conflict", help="the conflict of every statement (default: each task's data.conflict)")
+    import_.add_argument("--overwrite", action="store_true", help="replace --output if it exists")
+    for parser in (config, import_):
+        source = parser.add_mutually_exclusive_group()
+        source.add_argument("--model", metavar="DIR", help="take the labels from this model")
+        source.add_argument("--config", help="take the labels from this YAML config (default: the packaged one)")
+    config.set_defaults(handler=run_labels)
+    import_.set_defaults(handler=run_labels)
 
 
 def add_extractor_argument(parser: argparse.ArgumentParser) -> None:
@@ -272,14 +468,21 @@ def run_train(args: argparse.Namespace) -> int:
     from training.config import load_config  # training code is loaded only for this command
     from training.train import train
 
-    metrics = train(load_config(args.config), args.output_dir)
+    config = load_config(args.config)
+    if args.init_from:
+        config.train.init_from = args.init_from
+    metrics = train(config, args.output_dir)
     summary = {"output_dir": args.output_dir, "train_seconds": metrics["train_seconds"]}
     for split in ("dev", "test"):
         if split in metrics:
             summary[split] = {
                 k: metrics[split][k] for k in ("stance_macro_f1", "exact_set_accuracy", "sentiment_macro_f1")
             }
+    summary["baseline_tfidf"] = metrics["baseline_tfidf"]
+    summary["warnings"] = metrics["warnings"]
     print(json.dumps(summary, indent=2))
+    for warning in metrics["warnings"]:
+        print(f"diplostance train: warning: {warning}", file=sys.stderr)
     figures = "; ".join(
         f"{split} stance macro-F1 {summary[split]['stance_macro_f1']}, sentiment macro-F1 "
         f"{summary[split]['sentiment_macro_f1']}"
@@ -433,11 +636,70 @@ def run_train_tagger(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_report(args: argparse.Namespace) -> int:
+    from classifier.service.report import report_command
+
+    return report_command(args.inputs, args.output, args.top_actors, args.examples, args.title, args.dates)
+
+
 def run_export(args: argparse.Namespace) -> int:
     from classifier.onnx_backend import export_onnx
 
     for path in export_onnx(args.model, int8=args.int8):
         print(path)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from classifier.service.app import Limits, create_app
+    except ModuleNotFoundError as err:
+        raise ModuleNotFoundError(
+            f"{err.name} is not installed; install the serve extra: pip install 'diplostance[serve]'", name="serve"
+        ) from err
+
+    if not (Path(args.model) / "diplostance.json").is_file():
+        raise FileNotFoundError(f"--model {args.model}: no diplostance model there (no diplostance.json)")
+    if args.api_key == "":
+        raise ValueError("--api-key is empty; give a key, or leave the option out to serve without one")
+    api_key = args.api_key or os.environ.get("DIPLOSTANCE_API_KEY") or None
+    limits = Limits(args.max_body_bytes, args.max_articles, args.max_statements, args.max_chars,
+                    args.batch_statements, args.batch_wait_ms)  # fmt: skip
+    failures: list[BaseException] = []
+
+    def stop(err: BaseException) -> None:
+        failures.append(err)
+        server.should_exit = True
+
+    app = create_app(args.model, args.backend, api_key, args.cors_origin, limits, args.extractor,
+                     load_in_background=True, on_load_error=stop)  # fmt: skip
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port,
+                                           log_level="info" if args.verbose else "warning"))  # fmt: skip
+    where = f"http://[{args.host}]:{args.port}" if ":" in args.host else f"http://{args.host}:{args.port}"
+    print(f"diplostance serve: listening on {where} (model {args.model}, {args.backend}; "
+          f"{'API key required' if api_key else 'no API key'}); the page at /, the API under /v1/, its docs at /docs; "
+          "GET /health says ok once the model is loaded", file=sys.stderr)  # fmt: skip
+    if api_key is None and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"diplostance serve: warning: no API key on {args.host}: anyone who reaches this port can use the "
+              "service; set DIPLOSTANCE_API_KEY (or --api-key)", file=sys.stderr)  # fmt: skip
+    server.run()
+    if failures:
+        err = failures[0]
+        print(f"diplostance serve: error: the model in {args.model} failed to load: {type(err).__name__}: {err}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from classifier.io import open_output
+    from training.compare import compare_files, format_table
+
+    report = compare_files(args.model_a, args.model_b, args.data, resamples=args.resamples, seed=args.seed)
+    with open_output(args.output) as handle:
+        handle.write((format_table(report) if args.format == "table" else json.dumps(report, indent=2)) + "\n")
     return 0
 
 
@@ -450,16 +712,35 @@ def run_evaluate(args: argparse.Namespace) -> int:
     model = StanceModel.from_pretrained(args.model)
     examples = load_examples(args.data, model.stance_labels, model.sentiment_labels)
     metrics = evaluate(model, examples)
-    if args.baselines:
-        from training.baselines import fit_baselines
-        from training.config import load_config
+    if args.baselines or not args.no_baseline:
+        from training.config import DataFile, load_config
+        from training.data import load_split
 
         trained_with = load_config(Path(args.model) / "training_config.yaml")
-        train_file = args.train or trained_with.data.train_file
-        dev_file = args.dev or trained_with.data.dev_file
         labels = (model.stance_labels, model.sentiment_labels)
-        train = load_examples(train_file, *labels)
-        dev = load_examples(dev_file, *labels)
+        try:
+            train = load_split([DataFile(args.train)] if args.train else trained_with.data.files("train"), *labels)
+            dev = load_split([DataFile(args.dev)] if args.dev else trained_with.data.files("dev"), *labels)
+        except FileNotFoundError as err:
+            if args.baselines:
+                raise
+            print(f"diplostance evaluate: no TF-IDF comparison: {err} (give --train and --dev)", file=sys.stderr)
+            args.no_baseline = True
+    if not args.baselines and not args.no_baseline:
+        from training.baselines import TfidfBaseline
+
+        tfidf = TfidfBaseline(*labels).fit(train, dev)
+        found = compute_metrics(examples, tfidf.predict([e.text for e in examples], [e.speaker for e in examples]),
+                                *labels)  # fmt: skip
+        headline = ("stance_macro_f1", "exact_set_accuracy", "sentiment_macro_f1")
+        metrics["baseline_tfidf"] = {key: found[key] for key in headline}
+        if found["stance_macro_f1"] > metrics["stance_macro_f1"]:
+            print(f"diplostance evaluate: warning: the TF-IDF baseline beats the model on {args.data} (stance "
+                  f"macro-F1 {found['stance_macro_f1']} against {metrics['stance_macro_f1']})",
+                  file=sys.stderr)  # fmt: skip
+    if args.baselines:
+        from training.baselines import fit_baselines
+
         results = {"model": metrics}
         for baseline in fit_baselines(train, dev, *labels, backbone=trained_with.model.backbone):
             predictions = baseline.predict([e.text for e in examples], [e.speaker for e in examples])
@@ -502,7 +783,7 @@ def run_data_check(args: argparse.Namespace) -> int:
     missing = [name for name in args.files if not Path(name).is_file()]
     if missing:
         raise FileNotFoundError(f"no such file: {', '.join(missing)}")
-    report = check_corpus(args.files, labels.stances, labels.sentiments)
+    report = check_corpus(args.files, labels.stances, labels.sentiments, shared_conflicts=args.shared_conflicts)
     for error in report.errors:
         print(f"error: {error}")
     for warning in report.warnings[: args.max_warnings]:
@@ -516,6 +797,33 @@ def run_data_check(args: argparse.Namespace) -> int:
         print(f"style: {name} {row['value']} (target {low}-{high}, {row['source']}): {verdict}", file=sys.stderr)
     print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def run_data_split(args: argparse.Namespace) -> int:
+    from training.config import load_config
+    from training.split import write_splits
+
+    labels = load_config(args.config).labels
+    summary = write_splits(args.files, args.output_dir, labels.stances, labels.sentiments, args.dev, args.test,
+                           args.by, args.seed, args.overwrite)  # fmt: skip
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def run_select(args: argparse.Namespace) -> int:
+    from training.select import select_command
+
+    return select_command(args.model, args.inputs, args.n, args.output, args.strategy, args.random_share,
+                          args.diversity, args.texts, args.seed, args.batch_size)  # fmt: skip
+
+
+def run_labels(args: argparse.Namespace) -> int:
+    from training.labelstudio import config_command, import_command
+
+    if args.labels_command == "config":
+        print(config_command(args.model, args.config), end="")
+        return 0
+    return import_command(args.export, args.output, args.conflict, args.model, args.config, args.overwrite)
 
 
 if __name__ == "__main__":
