@@ -352,15 +352,19 @@ def add_report_command(commands) -> None:
         "Needs the serve extra (matplotlib).",
     )
     report.add_argument("inputs", nargs="+", metavar="SCORED.jsonl", help="`diplostance score` JSONL output file(s)")
-    report.add_argument("--output", required=True, help="HTML file to write")
-    report.add_argument("--top-actors", type=int, default=15, help="speakers in the heat map (default: 15)")
-    report.add_argument("--examples", type=int, default=5, help="statements shown per stance (default: 5)")
-    report.add_argument("--title", default="diplostance report", help="the page's title (default: %(default)s)")
+    report.add_argument("--output", required=True, metavar="FILE.html", help="HTML file to write")
+    report.add_argument(
+        "--top-actors", type=int, default=15, metavar="N", help="speakers in the heat map (default: 15)"
+    )
+    report.add_argument("--examples", type=int, default=5, metavar="N", help="statements shown per stance (default: 5)")
+    report.add_argument(
+        "--title", default="diplostance report", metavar="TEXT", help="the page's title (default: %(default)s)"
+    )
     report.add_argument(
         "--dates",
         metavar="FILE.jsonl",
-        help="article dates for the chart over time: JSONL records with `id` and `date` (YYYY-MM-DD), e.g. the "
-        "articles file that was scored; a row's own `date` or `article_date` field wins",
+        help="article dates for the chart over time, for rows without a `date` of their own (score copies the date "
+        "of JSONL and Parquet articles): JSONL records with `id` and `date` (YYYY-MM-DD)",
     )
     report.set_defaults(handler=run_report)
 
