@@ -255,3 +255,64 @@ def test_the_packaged_config_defines_every_label():
     assert set(labels.definitions) == set(labels.stances) | set(labels.sentiments)
     assert all(len(text.split()) >= 5 for text in labels.definitions.values())
     assert Path(load_config().data.train_file).name == "train.jsonl"
+
+
+def test_the_whole_loop_select_annotate_import_train_init_from_compare(trained_model_dir, tmp_path, capsys):
+    """select -> an annotator's export -> labels import -> train --init-from -> compare, on the tiny model."""
+    from classifier.cli import main
+
+    pool = tmp_path / "pool.jsonl"
+    statements = [
+        ("Russia", "Moscow urged both sides to stop the shelling at once."),
+        ("Turkey", "Ankara said Baku had every right to defend its territory."),
+        ("France", "Paris called for the talks in Geneva to resume."),
+        ("UN Security Council", "The council demanded that foreign forces leave the region."),
+        ("Iran", "Tehran said it was following events closely."),
+    ]
+    pool.write_text("".join(json.dumps({"id": f"p-{i}", "speaker": s, "text": t}) + "\n"
+                            for i, (s, t) in enumerate(statements)), encoding="utf-8")  # fmt: skip
+    tasks_file = tmp_path / "tasks.json"
+    assert main(["select", "--model", str(trained_model_dir), str(pool), "--n", "4", "--output", str(tasks_file)]) == 0
+    tasks = json.loads(tasks_file.read_text(encoding="utf-8"))
+    assert len(tasks) == 4
+    answers = [
+        ["calls_for_ceasefire"],
+        ["supports_self_defense"],
+        ["calls_for_negotiations"],
+        ["demands_withdrawal"],
+        [],
+    ]
+    gold = {text: labels for (_, text), labels in zip(statements, answers)}
+    # The annotator corrects the model's suggestion in each task: Label Studio's export shape.
+    export = []
+    for number, task in enumerate(tasks, start=1):
+        result = [{"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["neutral"]}}]
+        if gold[task["data"]["text"]]:
+            result.append({"from_name": "stance", "to_name": "text", "type": "choices",
+                           "value": {"choices": gold[task["data"]["text"]]}})  # fmt: skip
+        export.append({"id": number, "data": task["data"], "annotations": [{"id": number, "result": result,
+                                                                            "was_cancelled": False}]})  # fmt: skip
+    (tmp_path / "export.json").write_text(json.dumps(export), encoding="utf-8")
+    new = tmp_path / "new.jsonl"
+    assert main(["labels", "import", str(tmp_path / "export.json"), "--conflict", "delta", "--output", str(new)]) == 0
+    imported = [json.loads(line) for line in new.open(encoding="utf-8")]
+    assert {r["text"]: r["stances"] for r in imported} == {t["data"]["text"]: gold[t["data"]["text"]] for t in tasks}
+
+    write_jsonl(tmp_path / "old.jsonl", ROWS)
+    (tmp_path / "round.yaml").write_text(
+        "data:\n  train_file: [old.jsonl, new.jsonl]\n  dev_file: old.jsonl\n  test_file: null\n"
+        "model: {max_length: 64}\ntrain: {epochs: 1, batch_size: 2}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "round-1"
+    assert main(["train", "--config", str(tmp_path / "round.yaml"), "--init-from", str(trained_model_dir),
+                 "--output-dir", str(out)]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["output_dir"] == str(out)
+    code = main(["compare", "--model-a", str(trained_model_dir), "--model-b", str(out), "--data", str(new),
+                 "--resamples", "200"])  # fmt: skip
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 4
+    row = report["metrics"]["stance_macro_f1"]
+    assert row["b_minus_a"] == pytest.approx(row["b"] - row["a"], abs=1e-3)
+    assert row["ci_low"] <= row["b_minus_a"] <= row["ci_high"] and 0 < row["p_value"] <= 1
