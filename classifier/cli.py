@@ -664,8 +664,11 @@ def run_serve(args: argparse.Namespace) -> int:
             f"{err.name} is not installed; install the serve extra: pip install 'diplostance[serve]'", name="serve"
         ) from err
 
-    if not (Path(args.model) / "diplostance.json").is_file():
-        raise FileNotFoundError(f"--model {args.model}: no diplostance model there (no diplostance.json)")
+    from classifier.modeling import META_NAME, no_model_message
+
+    if not (Path(args.model) / META_NAME).is_file():
+        mount = ' (in the Docker image: docker run -v "$PWD/models/default:/models/default:ro" ...)'
+        raise FileNotFoundError(no_model_message(Path(args.model)) + (mount if args.model == "/models/default" else ""))
     if args.api_key == "":
         raise ValueError("--api-key is empty; give a key, or leave the option out to serve without one")
     api_key = args.api_key or os.environ.get("DIPLOSTANCE_API_KEY") or None

@@ -10,7 +10,7 @@ from typing import Protocol
 from classifier.actors import ActorTable
 from classifier.extract import EXTRACTORS, RawStatement, Sentence, SpeakerAttributor, StatementExtractor
 from classifier.modeling import StanceModel
-from classifier.predictor import BatchedPredictor
+from classifier.predictor import BatchedPredictor, StancePrediction
 from classifier.tagger import TaggerExtractor
 
 
@@ -115,10 +115,23 @@ class ArticleScorer:
 
     def score_many(self, articles: list[tuple[str, str]]) -> list[ScoredStatement]:
         """Like :meth:`score` for several ``(article_id, text)`` pairs, batching the model across articles."""
-        found = [item for article_id, text in articles for item in self.find(text, article_id)]
-        predictions = self.model.predict(
-            [item["text"] for item in found], [item["speaker"] for item in found], batch_size=self.batch_size
-        )
+        return self.label([item for article_id, text in articles for item in self.find(text, article_id)])
+
+    def label(self, found: list[dict], predictions: list[StancePrediction] | None = None) -> list[ScoredStatement]:
+        """The statements of :meth:`find` (of one article or many) with the model's labels.
+
+        ``predictions`` are the model's for ``found``, in order, when the caller ran it itself (the HTTP service
+        batches the model across requests); without them the model runs here, in batches of ``batch_size``.
+
+        >>> scorer = ArticleScorer.from_pretrained("models/default")  # doctest: +SKIP
+        >>> [s.stances for s in scorer.label(scorer.find("Russia called for a ceasefire."))]  # doctest: +SKIP
+        [['calls_for_ceasefire']]
+        """
+        if predictions is None:
+            texts, speakers = [item["text"] for item in found], [item["speaker"] for item in found]
+            predictions = self.model.predict(texts, speakers, batch_size=self.batch_size)
+        if len(predictions) != len(found):
+            raise ValueError(f"{len(predictions)} prediction(s) for {len(found)} statement(s)")
         return [
             ScoredStatement(
                 **item,
