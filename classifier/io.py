@@ -272,7 +272,7 @@ def _records_to_articles(records, id_field: str, text_field: str) -> Iterator[Ar
         if hasattr(date, "isoformat"):  # a Parquet date or timestamp column
             date = date.isoformat()
         if problem is None and date is not None and not isinstance(date, str):
-            problem = ("date", f"must be a string such as \"2024-05-01\", got {type(date).__name__}")
+            problem = ("date", f'must be a string such as "2024-05-01", got {type(date).__name__}')
         if problem is not None:
             yield InputError(source, number, problem[0], problem[1])
         else:
