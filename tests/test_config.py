@@ -66,3 +66,12 @@ def test_data_paths_are_relative_to_the_config_file_not_the_working_directory(tm
 
 def test_the_default_config_ships_with_the_package():
     assert load_config().data.dev_file == str(ROOT / "data" / "dev.jsonl")
+
+
+def test_a_backbone_path_is_relative_to_the_config_file_and_a_model_id_is_left_alone(tmp_path):
+    (tmp_path / "encoders" / "mine").mkdir(parents=True)
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "a.yaml").write_text("model:\n  backbone: ../encoders/mine\n")
+    assert load_config(tmp_path / "configs" / "a.yaml").model.backbone == str(tmp_path / "encoders" / "mine")
+    (tmp_path / "configs" / "b.yaml").write_text("model:\n  backbone: sentence-transformers/all-mpnet-base-v2\n")
+    assert load_config(tmp_path / "configs" / "b.yaml").model.backbone == "sentence-transformers/all-mpnet-base-v2"

@@ -249,6 +249,10 @@ def load_config(path: str | Path | None = None) -> Config:
     data = config.data
     for key in ("train_file", "dev_file", "test_file"):
         setattr(data, key, _resolved(getattr(data, key), path.parent))
+    # A backbone written as a path relative to the file is found there too; a model id or package name is left as is.
+    relative = path.parent / config.model.backbone
+    if not Path(config.model.backbone).is_absolute() and "/" in config.model.backbone and relative.exists():
+        config.model.backbone = str(relative.resolve())
     if config.train.init_from and not Path(config.train.init_from).is_absolute():
         config.train.init_from = str((path.parent / config.train.init_from).resolve())
     return config
