@@ -482,10 +482,11 @@ def run_train(args: argparse.Namespace) -> int:
             summary[split] = {
                 k: metrics[split][k] for k in ("stance_macro_f1", "exact_set_accuracy", "sentiment_macro_f1")
             }
-    summary["baseline_tfidf"] = metrics["baseline_tfidf"]
-    summary["warnings"] = metrics["warnings"]
+    # Under torchrun only rank 0 evaluates; the other ranks' metrics hold the training figures alone.
+    summary["baseline_tfidf"] = metrics.get("baseline_tfidf")
+    summary["warnings"] = metrics.get("warnings", [])
     print(json.dumps(summary, indent=2))
-    for warning in metrics["warnings"]:
+    for warning in summary["warnings"]:
         print(f"diplostance train: warning: {warning}", file=sys.stderr)
     figures = "; ".join(
         f"{split} stance macro-F1 {summary[split]['stance_macro_f1']}, sentiment macro-F1 "
