@@ -16,13 +16,13 @@ import argparse
 import dataclasses
 import json
 import random
-import re
 import time
 from pathlib import Path
 
 from classifier.modeling import StanceModel
 from training.config import Config, load_config
 from training.data import Example, load_split
+from training.markdown import replace_between
 from training.select import select
 from training.train import train
 
@@ -169,12 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             plot_link = str(Path(args.plot).resolve().relative_to(Path(args.output).resolve().parent))
     table = render(results, args, plot_link)
     print(table)
-    if args.output and Path(args.output).is_file():
-        text = Path(args.output).read_text(encoding="utf-8")
-        if MARK in text:
-            text = re.sub(re.escape(MARK) + r".*?" + re.escape(MARK), lambda _: f"{MARK}\n{table}\n{MARK}", text,
-                          flags=re.S)  # fmt: skip
-            Path(args.output).write_text(text, encoding="utf-8")
+    if args.output:
+        replace_between(args.output, MARK, table)
     return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import random
-import re
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -22,6 +21,7 @@ from training.baselines import TfidfBaseline
 from training.config import load_config
 from training.data import Example, load_split
 from training.evaluate import compute_metrics
+from training.markdown import replace_between
 from training.train import train
 
 MARK = "<!-- learning-curve -->"
@@ -83,14 +83,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{metrics['test']['stance_macro_f1']:.3f} (tf-idf {baseline['stance_macro_f1']:.3f}), "
                   f"{metrics['train_seconds']:.0f} s", flush=True)  # fmt: skip
     table = render(rows, stances, args.fractions, args.output)
-    if args.output and Path(args.output).is_file():
-        text = Path(args.output).read_text(encoding="utf-8")
-        if MARK in text:
-            text = re.sub(re.escape(MARK) + r".*?" + re.escape(MARK), lambda _: f"{MARK}\n{table}\n{MARK}", text,
-                          flags=re.S)  # fmt: skip
-            Path(args.output).write_text(text, encoding="utf-8")
-            print(f"wrote the learning curve into {args.output}")
-            return 0
+    if args.output and replace_between(args.output, MARK, table):
+        print(f"wrote the learning curve into {args.output}")
+        return 0
     print(table)
     return 0
 
