@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import re
 import sys
 import threading
 import time
@@ -373,7 +374,8 @@ def test_serve_command_errors(trained_model_dir, tmp_path, monkeypatch, capsys):
     assert "--max-body-bytes must be at least 1" in capsys.readouterr().err
     # a model that cannot load stops the real server, with the reason and status 2
     assert main(["serve", "--model", str(trained_model_dir), "--port", "0", "--backend", "onnx"]) == 2
-    assert "failed to load: FileNotFoundError" in capsys.readouterr().err
+    # no model.onnx here; where onnxruntime itself is missing (the floor check installs no onnx extra), that is why
+    assert re.search(r"failed to load: (FileNotFoundError|ModuleNotFoundError)", capsys.readouterr().err)
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the serve extra were not installed
     assert main(["serve", "--model", str(trained_model_dir)]) == 2
     assert "uvicorn is not installed; install the serve extra: pip install 'diplostance[serve]'" in (
