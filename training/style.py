@@ -45,7 +45,12 @@ EVALUATIVE = re.compile(
     r"bluntly|shame\w*|disgrace\w*|indiscriminat\w*|innocent\w*|civilians|victims?|dead|death\w*|famine|"
     r"starv\w*|ruin\w*|rubble|hope|promising|relie\w*|grat\w*|courag\w*|wisdom|wise|stability|bloodbath|"
     r"worst|act of war|overrun|hit back|strik\w*|struck|losses|abus\w*|hypocri\w*|dismiss\w*|defian\w*|"
-    r"every inch|whatever it takes|at any cost|to the last)\b",
+    r"every inch|whatever it takes|at any cost|to the last|"
+    # found missing in the v3.2 audit: accusation, threat and optimism in words of their own
+    r"assault\w*|sham|stunt|evil|puppet\w*|doomed|betray\w*|nightmare\w*|repress\w*|ethnic cleansing|"
+    r"disproportionate\w*|unjustifi\w*|no justification|meaningless|troubl\w*|disappoint\w*|strangl\w*|trapped|"
+    r"darkest|red line|mercenar\w*|putsch\w*|coup|whatever the cost|with everything we have|last bullet|"
+    r"heartened|happy|proud|credible|momentum|within reach|first step|important step|good basis)\b",
     re.IGNORECASE,
 )
 
