@@ -11,9 +11,11 @@ It starts the service as a subprocess on a free 127.0.0.1 port, waits for ``/hea
   ``diplostance score`` batches them (``score_many`` over 64 articles), for comparison.
 - ``predict``: ``--statements-per-request`` statements of ``data/test.jsonl`` per ``/v1/predict`` request, from
   ``--clients`` clients and again from one client (what micro-batching buys), and the same statements through
-  ``model.predict`` in one process.
+  ``model.predict`` in one process, just before and just after the clients' run, so that the ratio of the two
+  rates (``predict_ratio``) compares figures of one machine state even where other jobs share the cores.
 
-Prints one JSON object: per run the errors (target 0), p50/p95 latency, requests/s and statements/s.
+The service and the in-process model run with the same ``--backend`` and ``--dtype``. Prints one JSON object: per
+run the errors (target 0), p50/p95 latency, requests/s and statements/s.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def load_statements() -> list[dict]:
 
 def start_server(args: argparse.Namespace, port: int, log) -> subprocess.Popen:
     command = [sys.executable, "-m", "classifier.cli", "serve", "--model", args.model, "--port", str(port),
-               "--backend", args.backend, "--extractor", args.extractor, "--batch-statements",
+               "--backend", args.backend, "--dtype", args.dtype, "--extractor", args.extractor, "--batch-statements",
                str(args.batch_statements), "--batch-wait-ms", str(args.batch_wait_ms)]  # fmt: skip
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("DIPLOSTANCE_API_KEY", None)
@@ -124,7 +126,7 @@ def in_process_score(args: argparse.Namespace, articles: list[tuple[str, str]]) 
     from classifier.onnx_backend import load_model
     from classifier.pipeline import ArticleScorer, make_extractor
 
-    scorer = ArticleScorer(load_model(args.model, args.backend), make_extractor(args.extractor))
+    scorer = ArticleScorer(load_model(args.model, args.backend, dtype=args.dtype), make_extractor(args.extractor))
     scorer.score("The minister said a ceasefire was needed.", "warm-up")
     started, statements = time.perf_counter(), 0
     for start in range(0, len(articles), 64):  # score's --articles-per-batch default
@@ -139,16 +141,25 @@ def in_process_score(args: argparse.Namespace, articles: list[tuple[str, str]]) 
     }
 
 
-def in_process_predict(args: argparse.Namespace, statements: list[dict]) -> dict:
-    from classifier.onnx_backend import load_model
-
-    model = load_model(args.model, args.backend)
-    model.predict(["warm-up"], [None])
+def in_process_predict(model, statements: list[dict], chunk: int | None = None) -> dict:
+    """``model.predict`` on all ``statements`` in one call, or in calls of ``chunk`` in the order they were sent:
+    the most a micro-batch can hold when every client waits for its answer before sending again."""
+    chunk = chunk or len(statements)
     started = time.perf_counter()
-    model.predict([s["text"] for s in statements], [s["speaker"] for s in statements], batch_size=32)
+    for start in range(0, len(statements), chunk):
+        part = statements[start : start + chunk]
+        model.predict([s["text"] for s in part], [s["speaker"] for s in part], batch_size=32)
     seconds = time.perf_counter() - started
     return {"statements": len(statements), "seconds": round(seconds, 1),
             "statements_per_s": round(len(statements) / seconds, 1)}  # fmt: skip
+
+
+def warm_model(args: argparse.Namespace):
+    from classifier.onnx_backend import load_model
+
+    model = load_model(args.model, args.backend, dtype=args.dtype)
+    model.predict(["warm-up"], [None])
+    return model
 
 
 def main() -> None:
@@ -159,17 +170,26 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default: 8)")
     parser.add_argument("--statements-per-request", type=int, default=1, help="predict: statements a request")
     parser.add_argument("--backend", default="torch", help="torch (default), onnx or onnx-int8")
+    parser.add_argument(
+        "--dtype",
+        default="auto",
+        choices=["auto", "fp32", "bf16"],
+        help="the torch backend's precision, for the service and in process alike (default: auto)",
+    )
+    parser.add_argument("--no-one-client", action="store_true", help="predict: skip the run from one client")
     parser.add_argument("--extractor", default="parse", help="parse (default) or rules")
     parser.add_argument("--batch-statements", type=int, default=32, help="the service's (default: 32)")
     parser.add_argument("--batch-wait-ms", type=float, default=10.0, help="the service's (default: 10)")
     parser.add_argument("--no-in-process", action="store_true", help="skip the in-process comparison")
     parser.add_argument("--output", help="also write the JSON here")
     args = parser.parse_args()
+    from classifier.modeling import resolve_dtype
 
     report = {
         "date": datetime.date.today().isoformat(),
         "model": args.model,
         "backend": args.backend,
+        "dtype": resolve_dtype(args.dtype) if args.backend == "torch" else None,
         "extractor": args.extractor,
         "batch_statements": args.batch_statements,
         "batch_wait_ms": args.batch_wait_ms,
@@ -195,9 +215,22 @@ def main() -> None:
             report["score"]["articles_per_s"] = report["score"]["requests_per_s"]
         if args.route in ("predict", "both"):
             count = lambda body: len(body["predictions"])  # noqa: E731
-            report[f"predict_{args.clients}_clients"] = asyncio.run(drive(base, "/v1/predict", predict_bodies,
-                                                                           args.clients, count))  # fmt: skip
-            report["predict_1_client"] = asyncio.run(drive(base, "/v1/predict", predict_bodies, 1, count))
+            sent = [statement for body in predict_bodies for statement in body["statements"]]
+            model = None if args.no_in_process else warm_model(args)
+            before = None if model is None else in_process_predict(model, sent)  # the server idles meanwhile
+            service = asyncio.run(drive(base, "/v1/predict", predict_bodies, args.clients, count))
+            report[f"predict_{args.clients}_clients"] = service
+            if model is not None:
+                after = in_process_predict(model, sent)
+                rates = {"before": before["statements_per_s"], "after": after["statements_per_s"]}
+                rate = (rates["before"] + rates["after"]) / 2
+                report["predict_in_process"] = {**after, "statements_per_s": round(rate, 1), **rates}
+                report["predict_ratio"] = round(service["statements_per_s"] / rate, 3)
+                chunk = args.clients * args.statements_per_request
+                report[f"predict_in_process_calls_of_{chunk}"] = in_process_predict(model, sent, chunk)
+                del model
+            if not args.no_one_client:
+                report["predict_1_client"] = asyncio.run(drive(base, "/v1/predict", predict_bodies, 1, count))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -205,9 +238,6 @@ def main() -> None:
     if args.route in ("score", "both") and not args.no_in_process:
         distinct = articles[: min(len(articles), args.requests)]
         report["score_in_process"] = in_process_score(args, distinct)
-    if args.route in ("predict", "both") and not args.no_in_process:
-        sent = [statement for body in predict_bodies for statement in body["statements"]]
-        report["predict_in_process"] = in_process_predict(args, sent)
     report["load_average_after"] = os.getloadavg()
     text = json.dumps(report, indent=2)
     print(text)

@@ -7,9 +7,10 @@ Inputs are the corpus's own statements (``data/*.jsonl``, in file order: a reali
 articles built from the annotated articles in ``data/articles`` (whole paragraphs, joined until an article
 reaches the target word count).
 
-- FLOP bound: the best fp32 matmul rate measured here, on the shape of the encoder's feed-forward layer,
-  divided by the encoder's FLOPs per statement at the measured token lengths (projections, feed-forward and
-  attention of every layer). No implementation of this model can beat it on this machine.
+- FLOP bound: the best fp32 matmul rate measured here, on the encoder's three matmul shapes (the fastest of
+  them), divided by the encoder's FLOPs per statement at the measured token lengths (projections, feed-forward
+  and attention of every layer). No fp32 implementation of this model can beat it on this machine. The bf16
+  path (``--dtype bf16``) is measured against the same bound taken with bf16 matmuls, in the same run.
 - Plain loop: the usual per-batch loop (tokenizer with padding and truncation, model forward) at arrival order.
 - ONNX: ``model.onnx`` and ``model.int8.onnx`` exported into a scratch copy of the model, with the stance
   macro-F1 of each backend on ``data/test.jsonl``.
@@ -31,7 +32,7 @@ import numpy as np
 import torch
 
 from classifier.extract import StatementExtractor
-from classifier.modeling import StanceModel
+from classifier.modeling import StanceModel, bf16_supported
 from classifier.pipeline import ArticleScorer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,9 +69,14 @@ def build_articles(count: int, words: int) -> list[tuple[str, str]]:
     return articles
 
 
-def matmul_flops(hidden: int, ffn: int, rows: int = 2048, repeats: int = 20) -> float:
-    """Best measured fp32 FLOP/s for a (rows x hidden) @ (hidden x ffn) matmul, the encoder's largest shape."""
-    a, b = torch.randn(rows, hidden), torch.randn(hidden, ffn)
+def matmul_flops(hidden: int, ffn: int, rows: int = 2048, repeats: int = 20, dtype=torch.float32) -> float:
+    """Best measured FLOP/s for a (rows x hidden) @ (hidden x ffn) matmul in ``dtype``, the encoder's largest
+    shape, and the shapes of its other matmuls (ffn x hidden, hidden x hidden): the fastest of the three."""
+    return max(_matmul_flops(rows, k, n, repeats, dtype) for k, n in ((hidden, ffn), (ffn, hidden), (hidden, hidden)))
+
+
+def _matmul_flops(rows: int, hidden: int, ffn: int, repeats: int, dtype) -> float:
+    a, b = torch.randn(rows, hidden, dtype=dtype), torch.randn(hidden, ffn, dtype=dtype)
     for _ in range(3):
         torch.mm(a, b)
     best = float("inf")
@@ -137,8 +143,9 @@ def score_rate(scorer: ArticleScorer, articles: list[tuple[str, str]], per_batch
     return len(articles) / timed(run, repeats=1), statements
 
 
-def stream_rate(scorer: ArticleScorer, articles: list[tuple[str, str]]) -> dict:
-    """Articles/s and peak RSS of the ``diplostance score`` loop (read, score, write, journal) over ``articles``."""
+def stream_rate(scorer: ArticleScorer, articles: list[tuple[str, str]], finder=None, per_batch: int = 64) -> dict:
+    """Articles/s and peak RSS of the ``diplostance score`` loop (read, score, write, journal) over ``articles``;
+    with ``finder`` (a started :class:`~classifier.prefetch.BackgroundFinder`), extraction runs one batch ahead."""
     from classifier.batch import ErrorLog, score_stream
     from classifier.io import Article
     from classifier.output import ResumableWriter
@@ -148,10 +155,29 @@ def stream_rate(scorer: ArticleScorer, articles: list[tuple[str, str]]) -> dict:
         labels = (scorer.model.stance_labels, scorer.model.sentiment_labels)
         with ResumableWriter(output, "jsonl", *labels) as writer:
             stream = (Article(article_id, text, "bench") for article_id, text in articles)
-            summary = score_stream(scorer, stream, writer, ErrorLog(None), progress=False)
+            summary = score_stream(scorer, stream, writer, ErrorLog(None), per_batch, progress=False, finder=finder)
     return {"articles": summary.articles, "statements": summary.statements,
             "articles_per_s": round(summary.articles / summary.seconds, 2),
             "peak_rss_mib_so_far": round(peak_rss_mib(), 1)}  # fmt: skip
+
+
+def overlap_rates(models: dict, articles: list[tuple[str, str]], found: list[dict], per_batch: int) -> dict:
+    """For each model: articles/s of the model alone (labelling statements already found), and of the ``score``
+    loop with extraction and labelling one after the other and overlapped (``--overlap on``)."""
+    from classifier.prefetch import BackgroundFinder
+
+    figures = {}
+    with BackgroundFinder("parse") as finder:
+        finder.submit(articles[:2]).result()  # started and warm: the child's start-up is not counted
+        for name, model in models.items():
+            scorer = ArticleScorer(model, batch_size=32)
+            label_seconds = timed(lambda s=scorer: s.label(found), repeats=1)
+            sequential = stream_rate(scorer, articles, per_batch=per_batch)["articles_per_s"]
+            overlapped = stream_rate(scorer, articles, finder, per_batch)["articles_per_s"]
+            figures[name] = {"model_only_articles_per_s": round(len(articles) / label_seconds, 2),
+                             "sequential_articles_per_s": sequential, "overlapped_articles_per_s": overlapped,
+                             "overlap_speedup": round(overlapped / sequential, 2)}  # fmt: skip
+    return figures
 
 
 def ray_rate(model_dir: str, articles: list[tuple[str, str]], backend: str = "torch") -> dict:
@@ -191,6 +217,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--sizes", type=int, nargs="*", default=[250, 700, 2000], help="article lengths to compare")
     parser.add_argument("--counts", type=int, nargs="*", default=[50, 150, 450], help="article counts to stream")
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--articles-per-batch", type=int, default=16, help="score's batches for the overlap figures")
     parser.add_argument("--ray", type=int, default=0, metavar="N", help="also time one Ray worker on N articles")
     parser.add_argument("--ray-backend", default="torch", choices=["torch", "onnx", "onnx-int8"])
     parser.add_argument("--no-onnx", action="store_true", help="skip the ONNX Runtime backend")
@@ -204,7 +231,8 @@ def main(argv: list[str] | None = None) -> dict:
     figures["statements"] = {"n": len(texts), "mean_tokens": round(float(np.mean(lengths)), 1),
                              "max_tokens": int(max(lengths))}  # fmt: skip
 
-    # 1. The bound: measured matmul rate over the model's FLOPs at these token lengths.
+    # 1. The bound: measured matmul rate over the model's FLOPs at these token lengths (fp32, and bf16 where the
+    # CPU multiplies bf16 natively).
     config = model.encoder.config
     flops_per_second = matmul_flops(config.hidden_size, config.intermediate_size)
     total_flops = sum(encoder_flops(n, config) for n in lengths)
@@ -212,6 +240,10 @@ def main(argv: list[str] | None = None) -> dict:
     figures["flop_bound"] = {"matmul_gflops": round(flops_per_second / 1e9, 1),
                              "corpus_gflop_per_statement": round(total_flops / len(texts) / 1e9, 3),
                              "corpus_statements_per_s": round(bound, 1)}  # fmt: skip
+    bf16 = StanceModel.from_pretrained(args.model, dtype="bf16") if bf16_supported() else None
+    bf16_flops = matmul_flops(config.hidden_size, config.intermediate_size, dtype=torch.bfloat16) if bf16 else None
+    if bf16_flops:
+        figures["flop_bound"]["bf16_matmul_gflops"] = round(bf16_flops / 1e9, 1)
 
     # 2. predict (length-bucketed) against the plain loop, same statements, same batch size, on two length
     # mixes: the corpus's statements, and the statements extraction finds in the benchmark articles (what
@@ -233,6 +265,13 @@ def main(argv: list[str] | None = None) -> dict:
                                    "plain_loop_statements_per_s": round(plain, 1),
                                    "ratio_to_flop_bound": round(rate / mix_bound, 3),
                                    "speedup_over_plain_loop": round(rate / plain, 2)}  # fmt: skip
+        if bf16 is not None:
+            bf16_bound = mix_bound * bf16_flops / flops_per_second
+            bf16_rate = len(mix_texts) / timed(lambda t=mix_texts, s=mix_speakers: bf16.predict(t, s, args.batch_size))
+            figures["predict"][mix] |= {"bf16_flop_bound_statements_per_s": round(bf16_bound, 1),
+                                        "torch_bf16_statements_per_s": round(bf16_rate, 1),
+                                        "bf16_ratio_to_bf16_flop_bound": round(bf16_rate / bf16_bound, 3),
+                                        "bf16_speedup_over_fp32": round(bf16_rate / rate, 2)}  # fmt: skip
     predict_rate = figures["predict"]["corpus"]["torch_fp32_statements_per_s"]
 
     # 3. score: extraction + attribution + model, on ~700-word articles, with the parse-based extractor (the
@@ -287,7 +326,19 @@ def main(argv: list[str] | None = None) -> dict:
                     "articles_per_s": round(score_rate(backend_scorer, articles)[0], 2),
                     "test_stance_macro_f1": round(stance_macro_f1(backend, test_file), 4),
                 }
+            # 6b. score at its fastest: each backend with extraction one batch ahead (``--overlap``), against the
+            # same loop without overlap and against the model alone.
+            every = [item for article_id, text in articles for item in scorer.find(text, article_id)]
+            backends = {"torch_fp32": model, "onnx_int8": OnnxStanceModel.from_pretrained(copy, int8=True)}
+            if bf16 is not None:
+                backends["torch_bf16"] = bf16
+            figures["score_overlap"] = overlap_rates(backends, articles, every, args.articles_per_batch)
+            figures["score_overlap"]["extraction_only_articles_per_s"] = figures["score"][
+                "extraction_only_articles_per_s"
+            ]
         figures["onnx"] = onnx_figures
+        if bf16 is not None:
+            onnx_figures["torch_bf16_test_stance_macro_f1"] = round(stance_macro_f1(bf16, test_file), 4)
     # 7. One Ray worker (one CPU, one thread), for sizing a cluster: see docs/scaling.md.
     if args.ray:
         figures["ray"] = ray_rate(args.model, build_articles(args.ray, args.words), args.ray_backend)

@@ -11,6 +11,8 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -18,6 +20,7 @@ from typing import IO
 from classifier.io import Article, InputError
 from classifier.output import ResumableWriter, text_hash
 from classifier.pipeline import ArticleScorer
+from classifier.prefetch import BackgroundFinder
 
 
 @dataclass
@@ -172,6 +175,7 @@ def score_stream(
     max_chars: int | None = MAX_CHARS,
     split_long: bool = False,
     save_text: str | Path | None = None,
+    finder: BackgroundFinder | None = None,
 ) -> RunSummary:
     """Score every article not already in ``writer.done`` and write it; bad records go to ``errors``.
 
@@ -183,6 +187,8 @@ def score_stream(
             into the whole text, and their statement ids carry the part (``ID-p2-5``).
         save_text: a folder to keep each scored article's text in (``ID.txt``, UTF-8, line ends as read): the text
             the offsets index, e.g. the main text extracted from an HTML page.
+        finder: extract in this child process, one batch ahead of the model (:mod:`classifier.prefetch`); it must
+            use the same extractor as ``scorer``. None: extract and label in turn, in this process.
     """
     from tqdm.auto import tqdm
 
@@ -235,8 +241,7 @@ def score_stream(
                 echo(f"{errors.prefix}: warning: article {item.id!r} does not look like English", file=sys.stderr)
             yield item
 
-    for batch in _batches(todo(), articles_per_batch):
-        scored, rows = _score_batch(scorer, batch, errors, echo)
+    def finish(batch: list[Article], scored: list[str], rows: list[dict]) -> None:
         with_rows = {row["article_id"] for row in rows}
         dates = {article.id: article.date for article in batch if article.date}
         for row in rows:
@@ -255,9 +260,58 @@ def score_stream(
         summary.statements += len(rows)
         bar.update(len(batch))
         bar.set_postfix(statements=summary.statements, refresh=False)
+
+    batches = _batches(todo(), articles_per_batch)
+    if finder is None:
+        for batch in batches:
+            finish(batch, *_score_batch(scorer, batch, errors, echo))
+    else:
+        # one batch ahead: the child finds the statements of the next batch while the model labels this one
+        ahead = None
+        for batch in batches:
+            future = finder.submit([(article.id, article.text) for article in batch])
+            if ahead is not None:
+                finish(ahead[0], *_label_found(scorer, *ahead, errors, echo))
+            ahead = (batch, future)
+        if ahead is not None:
+            finish(ahead[0], *_label_found(scorer, *ahead, errors, echo))
     bar.close()
     summary.errors, summary.seconds = errors.count, time.perf_counter() - started
     return summary
+
+
+def _label_found(
+    scorer: ArticleScorer, batch: list[Article], future: Future, errors: ErrorLog, echo
+) -> tuple[list[str], list[dict]]:
+    """The rows of a batch whose statements a :class:`BackgroundFinder` found. An article the child could not read
+    is reported and skipped; if the child itself died, the batch is scored here instead."""
+    try:
+        results = future.result()
+    except BrokenProcessPool:
+        echo(
+            f"{errors.prefix}: warning: the extraction process stopped; scoring this batch in-process", file=sys.stderr
+        )
+        return _score_batch(scorer, batch, errors, echo)
+    scored, found = [], []
+    for article, result in zip(batch, results):
+        if isinstance(result, str):
+            errors.report(InputError(article.source, None, None, result), echo)
+            continue
+        scored.append(article.id)
+        found.append(result)
+    try:
+        return scored, [s.as_dict() for s in scorer.label([item for items in found for item in items])]
+    except Exception:  # noqa: BLE001 - find the article that failed, below
+        pass
+    kept, rows = [], []
+    for article_id, items in zip(scored, found):
+        try:
+            rows += [s.as_dict() for s in scorer.label(items)]
+            kept.append(article_id)
+        except Exception as err:  # noqa: BLE001 - as in _score_batch: one bad article costs only itself
+            article = next(a for a in batch if a.id == article_id)
+            errors.report(InputError(article.source, None, None, f"{type(err).__name__}: {err}"), echo)
+    return kept, rows
 
 
 def _score_batch(scorer: ArticleScorer, batch: list[Article], errors: ErrorLog, echo) -> tuple[list[str], list[dict]]:

@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue from this diplostance model (its encoder, and the head rows of the labels it shares with the "
         "config; a new label starts fresh) instead of the bare backbone: a round of new labels costs minutes",
     )
+    train.add_argument(
+        "--export",
+        choices=["onnx", "onnx-int8"],
+        help="also export the saved model for ONNX Runtime, as `diplostance export --onnx [--int8]` would; predict "
+        "and score then pick the export by themselves (onnx-int8 is the fastest backend on CPUs with VNNI)",
+    )
     train.set_defaults(handler=run_train)
 
     predict = commands.add_parser(
@@ -152,6 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="ray: model replicas (default: one per CPU of the cluster, less one for reading and writing)",
     )
+    score.add_argument(
+        "--overlap",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="local engine: find the next batch's statements in a child process while the model labels this "
+        "batch (on), or one after the other (off); auto (default): on with 2 or more CPUs and more than one batch "
+        "of articles to score. See docs/performance.md",
+    )
     add_backend_argument(score)
     add_extractor_argument(score)
     score.set_defaults(handler=run_score)
@@ -159,8 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export",
         help="export a model for the faster ONNX Runtime backend (needs the onnx extra)",
-        description="Write model.onnx (and with --int8 also model.int8.onnx, dynamically quantized) into the model "
-        "directory; use them with --backend onnx or onnx-int8 on predict and score.",
+        description="Write model.onnx (and with --int8 also model.int8.onnx: int8 weights with a scale per output "
+        "column, activations quantized on the fly) into the model directory. predict and score use the fastest "
+        "export made from the directory's current weights by themselves (--backend auto), or the one --backend names.",
     )
     export.add_argument("--model", required=True, help="trained model directory")
     export.add_argument("--onnx", action="store_true", required=True, help="export to ONNX (the only target)")
@@ -229,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--no-baseline", action="store_true", help="skip the TF-IDF comparison (it needs the model's training files)"
     )
+    add_backend_argument(evaluate, backend="torch", dtype="fp32")
     evaluate.set_defaults(handler=run_evaluate)
 
     compare = commands.add_parser(
@@ -459,12 +475,24 @@ def add_encoding_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_backend_argument(parser: argparse.ArgumentParser) -> None:
+def add_backend_argument(parser: argparse.ArgumentParser, backend: str = "auto", dtype: str = "auto") -> None:
+    """``--backend`` and ``--dtype`` with these defaults (evaluate judges the saved weights: torch, fp32)."""
+    mark = {name: " (default)" if name == backend else "" for name in ("auto", "torch")}
     parser.add_argument(
         "--backend",
-        choices=["torch", "onnx", "onnx-int8"],
-        default="torch",
-        help="torch (default), or the files written by `diplostance export --onnx [--int8]`",
+        choices=["auto", "torch", "onnx", "onnx-int8"],
+        default=backend,
+        help=f"auto{mark['auto']}: onnx-int8 if the model directory holds model.int8.onnx exported from its weights, "
+        f"else onnx on the same terms, else torch (-v says which); torch{mark['torch']}; or onnx or onnx-int8, the "
+        "files written by `diplostance export --onnx [--int8]`",
+    )
+    parser.add_argument(
+        "--dtype",
+        choices=["auto", "fp32", "bf16"],
+        default=dtype,
+        help="precision of the torch backend: bf16 (autocast, about twice as fast, stance macro-F1 within 0.005 of "
+        f"fp32; see docs/performance.md) or fp32; auto picks bf16 where the CPU has AVX-512 BF16 or AMX (or on a GPU "
+        f"with bf16), fp32 elsewhere (default: {dtype})",
     )
 
 
@@ -475,8 +503,10 @@ def run_train(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if args.init_from:
         config.train.init_from = args.init_from
-    metrics = train(config, args.output_dir)
+    metrics = train(config, args.output_dir, export=args.export)
     summary = {"output_dir": args.output_dir, "train_seconds": metrics["train_seconds"]}
+    if metrics.get("exported"):
+        summary["exported"] = metrics["exported"]
     for split in ("dev", "test"):
         if split in metrics:
             summary[split] = {
@@ -510,7 +540,7 @@ def run_predict(args: argparse.Namespace) -> int:
             f"{path}: predict reads JSONL statements (one object with a `text` a line); to find and label the "
             f"statements in articles use: diplostance score --model {args.model} {path}"
         )
-    model = load_model(args.model, args.backend)
+    model = load_model(args.model, args.backend, dtype=args.dtype)
     long_warned = False
     errors, written = 0, 0
     with open_output(args.output) as handle:
@@ -582,7 +612,8 @@ def run_score(args: argparse.Namespace) -> int:
         from classifier.ray_engine import score_with_ray
 
         summary = score_with_ray(args.model, args.inputs, args.output, fmt, args.backend, args.workers,
-                                 args.id_field, args.text_field, args.batch_size, args.articles_per_batch)  # fmt: skip
+                                 args.id_field, args.text_field, args.batch_size, args.articles_per_batch,
+                                 dtype=args.dtype)  # fmt: skip
         print(f"diplostance score: {summary}", file=sys.stderr)
         return EXIT_SKIPPED if summary.errors else 0
     from classifier.batch import ErrorLog, score_stream
@@ -592,7 +623,9 @@ def run_score(args: argparse.Namespace) -> int:
     from classifier.pipeline import ArticleScorer, make_extractor
 
     scorer = ArticleScorer(
-        load_model(args.model, args.backend), make_extractor(args.extractor), batch_size=args.batch_size
+        load_model(args.model, args.backend, dtype=args.dtype),
+        make_extractor(args.extractor),
+        batch_size=args.batch_size,
     )
     articles = read_articles(args.inputs, args.id_field, args.text_field, encoding=args.encoding)
     if fmt == "table":
@@ -604,16 +637,31 @@ def run_score(args: argparse.Namespace) -> int:
     if args.overwrite and errors_path and not args.errors:
         Path(errors_path).unlink(missing_ok=True)
     errors = ErrorLog(errors_path)
+    finder = _background_finder(args)
     try:
         show = sys.stderr.isatty() if args.progress is None else args.progress
-        total = count_articles(args.inputs) if show else None
+        total = count_articles(args.inputs) if show or finder is not None else None
+        if finder is not None and args.overlap == "auto" and total is not None and total <= args.articles_per_batch:
+            finder.close()  # one batch: nothing to overlap, and starting the child costs more than it saves
+            finder = None
         summary = score_stream(scorer, articles, writer, errors, args.articles_per_batch, show, total, args.max_chars,
-                               args.split_long, args.save_text)  # fmt: skip
+                               args.split_long, args.save_text, finder)  # fmt: skip
     finally:
         writer.close()
         errors.close()
+        if finder is not None:
+            finder.close()
     print(f"diplostance score: {summary}", file=sys.stderr)
     return _exit_code(summary.errors, summary.articles + summary.already_done)
+
+
+def _background_finder(args: argparse.Namespace):
+    """The child process that extracts one batch ahead (``--overlap``), or None."""
+    if args.overlap == "off" or (args.overlap == "auto" and (os.cpu_count() or 1) < 2):
+        return None
+    from classifier.prefetch import BackgroundFinder
+
+    return BackgroundFinder(args.extractor)
 
 
 def _score_table(scorer, articles, output: str, width: int) -> int:
@@ -682,7 +730,7 @@ def run_serve(args: argparse.Namespace) -> int:
         server.should_exit = True
 
     app = create_app(args.model, args.backend, api_key, args.cors_origin, limits, args.extractor,
-                     load_in_background=True, on_load_error=stop)  # fmt: skip
+                     load_in_background=True, on_load_error=stop, dtype=args.dtype)  # fmt: skip
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port,
                                            log_level="info" if args.verbose else "warning"))  # fmt: skip
     where = f"http://[{args.host}]:{args.port}" if ":" in args.host else f"http://{args.host}:{args.port}"
@@ -713,13 +761,16 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     from classifier.io import open_output
-    from classifier.modeling import StanceModel
+    from classifier.onnx_backend import load_model
     from training.data import load_examples
     from training.evaluate import compute_metrics, evaluate
 
-    model = StanceModel.from_pretrained(args.model)
+    model = load_model(args.model, args.backend, dtype=args.dtype)
     examples = load_examples(args.data, model.stance_labels, model.sentiment_labels)
     metrics = evaluate(model, examples)
+    metrics["backend"] = model.backend  # what was measured: the int8 export scores a little differently
+    if model.backend == "torch":
+        metrics["dtype"] = model.dtype_name
     if args.baselines or not args.no_baseline:
         from training.config import DataFile, load_config
         from training.data import load_split
@@ -772,7 +823,7 @@ def run_eval_extraction(args: argparse.Namespace) -> int:
     if args.model:
         from classifier.onnx_backend import load_model
 
-        model = load_model(args.model, args.backend)
+        model = load_model(args.model, args.backend, dtype=args.dtype)
     report = {"extractor": str(args.extractor)}
     if args.polnear:
         report["polnear"] = evaluate_polnear(args.polnear, args.split, extractor)

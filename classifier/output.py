@@ -44,12 +44,19 @@ def _alive(pid: int) -> bool:
 
 
 def run_fingerprint(model_dir: str | Path, model, backend: str, extractor: str) -> dict:
-    """What decides the rows of a run: the weights, labels and thresholds, backend, extractor and version."""
+    """What decides the rows of a run: the weights, labels and thresholds, backend (and the torch backend's
+    precision), extractor and version.
+
+    The backend recorded is the one ``model`` runs on (its ``backend`` attribute, set by
+    :func:`~classifier.onnx_backend.load_model`), so a run asked for ``auto`` names what it got."""
     from importlib.metadata import PackageNotFoundError, version
 
     from classifier.modeling import file_hash
     from classifier.onnx_backend import INT8_NAME, ONNX_NAME
 
+    backend = getattr(model, "backend", None) or backend
+    if backend == "auto":
+        raise ValueError("run_fingerprint needs the backend the model runs on, not auto: load it with load_model")
     weights = {"torch": "model.safetensors", "onnx": ONNX_NAME, "onnx-int8": INT8_NAME}[backend]
     try:
         package = version("diplostance")
@@ -60,6 +67,7 @@ def run_fingerprint(model_dir: str | Path, model, backend: str, extractor: str) 
         "labels": [*model.stance_labels, *model.sentiment_labels],
         "thresholds": {k: round(float(v), 6) for k, v in model.thresholds.items()},
         "backend": backend,
+        **({"dtype": getattr(model, "dtype_name", "fp32")} if backend == "torch" else {}),
         "extractor": extractor,
         "version": package,
     }

@@ -9,9 +9,7 @@ from typing import Protocol
 
 from classifier.actors import ActorTable
 from classifier.extract import EXTRACTORS, RawStatement, Sentence, SpeakerAttributor, StatementExtractor
-from classifier.modeling import StanceModel
 from classifier.predictor import BatchedPredictor, StancePrediction
-from classifier.tagger import TaggerExtractor
 
 
 class Extractor(Protocol):
@@ -30,6 +28,8 @@ def make_extractor(spec: str | Path = "parse") -> Extractor:
         return StatementExtractor(linker=str(spec))
     if not Path(spec).is_dir():
         raise ValueError(f"--extractor: {spec!r} is neither {' nor '.join(EXTRACTORS)} nor a tagger directory")
+    from classifier.tagger import TaggerExtractor  # torch and transformers: loaded only for a tagger
+
     return TaggerExtractor.from_pretrained(spec)
 
 
@@ -78,6 +78,8 @@ class ArticleScorer:
     @classmethod
     def from_pretrained(cls, path: str | Path, extractor: str | Path = "parse") -> ArticleScorer:
         """The stance model in ``path``; ``extractor`` is ``parse`` (default), ``rules`` or a tagger directory."""
+        from classifier.modeling import StanceModel  # torch: not needed by extraction alone (classifier.prefetch)
+
         return cls(StanceModel.from_pretrained(path), extractor=make_extractor(extractor))
 
     def find(self, text: str, article_id: str = "article") -> list[dict]:

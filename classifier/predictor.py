@@ -6,6 +6,7 @@ A backend supplies the tokenizer, the label lists, the thresholds, the window si
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +53,10 @@ class BatchedPredictor:
     def _probabilities(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Stance (sigmoid) and sentiment (softmax) probabilities for one padded batch of int64 arrays."""
         raise NotImplementedError
+
+    def _inference_context(self) -> contextlib.AbstractContextManager:
+        """Entered once around all the batches of a call (the torch backend's bf16 autocast; nothing here)."""
+        return contextlib.nullcontext()
 
     def windows(self, text: str, speaker: str | None = None) -> dict[str, list[list[int]]]:
         """Token windows of a (speaker, text) pair too long for the encoder: the tokenizer's own overflow
@@ -139,9 +144,10 @@ class BatchedPredictor:
         order = np.argsort(-lengths, kind="stable")
         piece_stance = np.zeros((len(owners), len(self.stance_labels)))
         piece_sentiment = np.zeros((len(owners), len(self.sentiment_labels)))
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size].tolist()
-            piece_stance[rows], piece_sentiment[rows] = self._probabilities(self._pad(columns, rows))
+        with self._inference_context():
+            for start in range(0, len(order), batch_size):
+                rows = order[start : start + batch_size].tolist()
+                piece_stance[rows], piece_sentiment[rows] = self._probabilities(self._pad(columns, rows))
         if len(owners) == len(texts):  # no statement needed windows
             return piece_stance, piece_sentiment
         owners = np.array(owners)

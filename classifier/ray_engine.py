@@ -32,7 +32,16 @@ def _error_row(article_id, field: str | None, message: str) -> dict:
 class ScoreArticles:
     """A Ray Data actor: loads the model once, then turns batches of articles into flat statement rows."""
 
-    def __init__(self, model_dir: str, backend: str, id_field: str, text_field: str, batch_size: int, threads: int):
+    def __init__(
+        self,
+        model_dir: str,
+        backend: str,
+        id_field: str,
+        text_field: str,
+        batch_size: int,
+        threads: int,
+        dtype: str = "auto",
+    ):
         import pyarrow as pa
         import torch
 
@@ -41,7 +50,7 @@ class ScoreArticles:
 
         # One actor per CPU slot: more threads than the actor's CPUs would fight the other actors for cores.
         torch.set_num_threads(threads)
-        self.scorer = ArticleScorer(load_model(model_dir, backend, threads=threads), batch_size=batch_size)
+        self.scorer = ArticleScorer(load_model(model_dir, backend, threads=threads, dtype=dtype), batch_size=batch_size)
         schema = arrow_schema(self.scorer.model.stance_labels, self.scorer.model.sentiment_labels)
         self.schema = schema.append(pa.field(ERROR_COLUMN, pa.string()))  # set on error rows only
         self.id_field, self.text_field = id_field, text_field
@@ -131,6 +140,7 @@ def score_with_ray(
     batch_size: int = 32,
     articles_per_batch: int = 64,
     threads_per_worker: int = 1,
+    dtype: str = "auto",
 ) -> str:
     """Score ``inputs`` on Ray and write ``output`` (a directory); returns a one-line summary.
 
@@ -165,6 +175,7 @@ def score_with_ray(
             "text_field": text_field,
             "batch_size": batch_size,
             "threads": threads_per_worker,
+            "dtype": dtype,
         },
         batch_size=articles_per_batch,
         batch_format="pyarrow",

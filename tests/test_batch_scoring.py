@@ -299,3 +299,37 @@ def test_save_text_keeps_the_extracted_html_text_the_offsets_index(model_dir, tm
     rows = read_lines(out)
     assert rows and all(text[row["start"] : row["end"]] == row["text"] for row in rows)
     assert "Copyright" not in text
+
+
+def test_extracting_one_batch_ahead_in_a_child_writes_the_same_rows_and_reports_bad_articles(model_dir, tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    articles = [
+        {"id": f"a-{i}", "text": ARTICLE.replace("Russia", name)} for i, name in enumerate(["Russia", "Iran"] * 3)
+    ]
+    write_jsonl(batch, articles + [{"id": "bad", "text": ""}])
+    rows = {}
+    for overlap in ("off", "on"):
+        out = tmp_path / f"{overlap}.jsonl"
+        code = main(["score", "--model", str(model_dir), str(batch), "--output", str(out), "--articles-per-batch", "2",
+                     "--overlap", overlap])  # fmt: skip
+        assert code == 1  # the empty article is reported and skipped, the rest scored
+        rows[overlap] = read_lines(out)
+        assert '"line": 7' in (tmp_path / f"{overlap}.jsonl.errors.jsonl").read_text(encoding="utf-8")
+    assert len(rows["on"]) == len(rows["off"]) >= 6 * 3
+    assert rows["on"] == rows["off"]  # same statements, speakers, offsets and scores, in the same order
+
+
+def test_a_failing_article_in_the_child_is_reported_and_the_batch_goes_on(model_dir, tmp_path, monkeypatch, capsys):
+    from concurrent.futures import Future
+
+    from classifier.batch import ErrorLog, _label_found
+    from classifier.pipeline import ArticleScorer
+
+    scorer = ArticleScorer.from_pretrained(model_dir)
+    batch = [Article("good", ARTICLE, "in.jsonl:1"), Article("broken", "x", "in.jsonl:2")]
+    future = Future()
+    future.set_result([scorer.find(ARTICLE, "good"), "ValueError: no sentences"])
+    errors = ErrorLog(None)
+    scored, rows = _label_found(scorer, batch, future, errors, print)
+    assert scored == ["good"] and {row["article_id"] for row in rows} == {"good"}
+    assert errors.count == 1 and "in.jsonl:2: ValueError: no sentences" in capsys.readouterr().err

@@ -172,3 +172,65 @@ def test_a_speaker_counts_under_the_articles_own_acronym_or_a_longer_body_name(t
     statements[1]["speaker"] = "Liberia"  # a different speaker is still wrong
     (tmp_path / "a-4.json").write_text(json.dumps({"id": "a-4", "statements": statements}), encoding="utf-8")
     assert evaluate_articles(tmp_path)["speaker_accuracy"] == 0.5
+
+
+def write_article(root, text, attributions):
+    """A one-article brat corpus: ``attributions`` holds ``(source, cue, [content pieces])`` as strings of ``text``
+    (each found from the left, after the previous piece of the same attribution)."""
+    (root / "test" / "text").mkdir(parents=True)
+    (root / "test" / "attributions").mkdir(parents=True)
+    (root / "metadata.tsv").write_text("filename\tannotators\nart\tx\n", encoding="utf-8")
+    (root / "test" / "text" / "art.txt").write_text(text, encoding="utf-8")
+    lines, number = [], 0
+    for event, (source, cue, contents) in enumerate(attributions, start=1):
+        ids = {}
+        for role, parts in (("Source", [source]), ("Cue", [cue]), ("Content", contents)):
+            offsets = []
+            for part in parts:
+                start = text.index(part)
+                offsets.append(f"{start} {start + len(part)}")
+            number += 1
+            ids[role] = f"T{number}"
+            lines.append(f"T{number}\t{role} {';'.join(offsets)}\t{' '.join(parts)}")
+        roles = " ".join(f"{role}:{ids[role]}" for role in ("Source", "Cue", "Content"))
+        lines.append(f"E{event}\tAttribution:{ids['Cue']} {roles}")
+    (root / "test" / "attributions" / "art_x.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_polnear_spans_follow_the_parse(tmp_path):
+    # the whole source phrase, "that" kept in the content, and a short quotation that continues the speaker's
+    text = (
+        "Jane Roe, a lawyer for the family, said on Monday that the hearing was postponed.\n\n"
+        '"We will appeal at once," Smith told reporters. "No doubt."'
+    )
+    write_article(
+        tmp_path,
+        text,
+        [
+            ("Jane Roe, a lawyer for the family", "said", ["that the hearing was postponed"]),
+            ("Smith", "told", ['"We will appeal at once,"', '"No doubt."']),
+        ],
+    )
+    errors = []
+    report = evaluate_polnear(tmp_path, "test", errors=errors)
+    assert report["speech"]["source"]["exact"]["f1"] == 1.0
+    assert report["speech"]["content"]["exact"]["f1"] == 1.0
+    assert errors == []
+
+
+def test_polnear_errors_are_listed(tmp_path):
+    text = "Turkey said it backed Baku. Some 300 troops were sent, according to the ministry."
+    write_article(
+        tmp_path,
+        text,
+        [
+            ("Turkey said", "said", ["it backed Baku"]),  # a source the extractor cuts shorter: a boundary error
+            ("the ministry", "according to", ["Some 300 troops were sent"]),  # a sourced figure is no statement
+        ],
+    )
+    errors = []
+    evaluate_polnear(tmp_path, "test", errors=errors)
+    kinds = {(e["role"], e["kind"], e["gold"] or e["predicted"]) for e in errors}
+    assert ("source", "boundary", "Turkey said") in kinds
+    assert ("source", "missed", "the ministry") in kinds
+    assert all(e["article"] == "art" and e["context"] for e in errors)

@@ -142,3 +142,31 @@ def test_length_buckets_return_results_in_input_order(model_dir):
     alone = [model.predict_proba([text], [speaker]) for text, speaker in zip(texts, speakers)]
     np.testing.assert_allclose(together[0], np.concatenate([a[0] for a in alone]), atol=1e-5)
     np.testing.assert_allclose(together[1], np.concatenate([a[1] for a in alone]), atol=1e-5)
+
+
+def test_bf16_predicts_close_to_fp32_and_really_runs_in_bf16(model_dir, monkeypatch):
+    texts = ["Russia urged a truce.", "Turkey backed the offensive and its right to defend itself."]
+    fp32 = StanceModel.from_pretrained(model_dir, dtype="fp32")
+    bf16 = StanceModel.from_pretrained(model_dir, dtype="bf16")
+    assert (fp32.dtype_name, bf16.dtype_name) == ("fp32", "bf16")
+    seen = []
+    hook = bf16.stance_head.register_forward_hook(lambda module, inputs, output: seen.append(output.dtype))
+    stance_bf16, sentiment_bf16 = bf16.predict_proba(texts, ["Russia", "Turkey"])
+    hook.remove()
+    assert seen == [torch.bfloat16]  # the matrix products ran in bf16 under autocast
+    stance_fp32, sentiment_fp32 = fp32.predict_proba(texts, ["Russia", "Turkey"])
+    np.testing.assert_allclose(stance_bf16, stance_fp32, atol=0.03)
+    np.testing.assert_allclose(sentiment_bf16, sentiment_fp32, atol=0.03)
+    assert not np.array_equal(stance_bf16, stance_fp32)  # it is not silently the fp32 path
+
+
+def test_dtype_auto_follows_the_machine_and_bad_values_are_named(monkeypatch):
+    from classifier import modeling
+
+    monkeypatch.setattr(modeling, "bf16_supported", lambda: True)
+    assert modeling.resolve_dtype("auto") == "bf16"
+    monkeypatch.setattr(modeling, "bf16_supported", lambda: False)
+    assert modeling.resolve_dtype("auto") == "fp32"
+    assert modeling.resolve_dtype("bf16") == "bf16"  # asked for explicitly: runs, emulated, with a warning
+    with pytest.raises(ValueError, match="dtype must be one of auto, fp32, bf16, not 'fp16'"):
+        modeling.resolve_dtype("fp16")

@@ -45,7 +45,9 @@ def test_score_with_the_onnx_backend_gives_the_torch_rows(model_dir, tmp_path):
     outputs = {}
     for backend in ("torch", "onnx"):
         out = tmp_path / f"{backend}.jsonl"
-        assert main(["score", "--model", str(model_dir), str(article), "--output", str(out), "--backend", backend]) == 0
+        # fp32 on both sides: torch's default precision is bf16 where the CPU has it, and ONNX's export is fp32
+        command = ["score", "--model", str(model_dir), str(article), "--output", str(out), "--backend", backend]
+        assert main([*command, "--dtype", "fp32"]) == 0
         outputs[backend] = read_lines(out)
     for torch_row, onnx_row in zip(outputs["torch"], outputs["onnx"], strict=True):
         assert onnx_row["stances"] == torch_row["stances"] and onnx_row["speaker"] == torch_row["speaker"]

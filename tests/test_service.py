@@ -65,8 +65,8 @@ def spied():
     """Every model the service loads in this module is wrapped in a :class:`Spy`; the list holds them."""
     loaded, real = [], onnx_backend.load_model
 
-    def load(path, backend="torch", threads=None):
-        loaded.append(Spy(real(path, backend)))
+    def load(path, backend="torch", threads=None, dtype="fp32"):
+        loaded.append(Spy(real(path, backend, dtype=dtype)))
         return loaded[-1]
 
     with pytest.MonkeyPatch.context() as patch:
@@ -93,12 +93,13 @@ def guarded(trained_model_dir, spied):
 
 
 def test_info_describes_the_model_and_limits(client, trained_model_dir):
-    from classifier.modeling import StanceModel
+    from classifier.modeling import StanceModel, resolve_dtype
 
     model = StanceModel.from_pretrained(trained_model_dir)
     info = client.get("/v1/info").json()
     assert info["model"] == trained_model_dir.name
     assert info["backend"] == "torch" and info["extractor"] == "parse"
+    assert info["dtype"] == resolve_dtype("auto") == client.spy.dtype_name  # the service's default precision
     assert info["version"] == classifier.__version__
     assert info["stance_labels"] == model.stance_labels and info["sentiment_labels"] == model.sentiment_labels
     assert info["thresholds"] == pytest.approx(model.thresholds)
@@ -108,7 +109,8 @@ def test_info_describes_the_model_and_limits(client, trained_model_dir):
 
 
 def test_score_gives_the_rows_of_the_score_command(client, trained_model_dir):
-    scorer = ArticleScorer(onnx_backend.load_model(trained_model_dir), make_extractor("parse"))
+    # the service's default precision (auto), so the scores match to the last digit
+    scorer = ArticleScorer(onnx_backend.load_model(trained_model_dir, dtype="auto"), make_extractor("parse"))
     expected = [statement.as_dict() for statement in scorer.score(ARTICLE, "talks")]
     assert expected  # the example article has statements to compare
     response = client.post("/v1/score", json={"articles": [{"id": "talks", "text": ARTICLE, "date": "2020-10-10"}]})
@@ -299,9 +301,9 @@ def test_concurrent_requests_share_model_calls(trained_model_dir, spied):
 def test_health_is_503_until_the_model_is_loaded(trained_model_dir, monkeypatch):
     release, real = threading.Event(), onnx_backend.load_model
 
-    def slow(path, backend="torch", threads=None):
+    def slow(path, backend="torch", threads=None, dtype="fp32"):
         release.wait(timeout=60)
-        return real(path, backend)
+        return real(path, backend, dtype=dtype)
 
     monkeypatch.setattr(onnx_backend, "load_model", slow)
     with TestClient(create_app(trained_model_dir, extractor="rules", load_in_background=True)) as client:
@@ -316,7 +318,7 @@ def test_health_is_503_until_the_model_is_loaded(trained_model_dir, monkeypatch)
 
 
 def test_a_failed_background_load_is_reported(trained_model_dir, monkeypatch):
-    def broken(path, backend="torch", threads=None):
+    def broken(path, backend="torch", threads=None, dtype="fp32"):
         raise FileNotFoundError(f"{path}/model.onnx is missing")
 
     monkeypatch.setattr(onnx_backend, "load_model", broken)
@@ -355,12 +357,14 @@ def test_serve_command_wires_the_options_into_the_app(trained_model_dir, monkeyp
     assert "listening on http://127.0.0.1:8000" in err and "no API key" in err and "warning" not in err
 
     monkeypatch.setenv("DIPLOSTANCE_API_KEY", KEY)
-    assert main(["serve", "--model", str(trained_model_dir), "--host", "0.0.0.0", "--port", "9000"]) == 0
+    serve = ["serve", "--model", str(trained_model_dir), "--host", "0.0.0.0", "--port", "9000", "--dtype", "fp32"]
+    assert main(serve) == 0
     assert "API key required" in capsys.readouterr().err
     with TestClient(served[-1].app) as client:  # the key from the environment guards /v1/
         assert client.get("/v1/info").status_code == 401
         wait_until_ready(client)  # serve loads the model in the background
-        assert client.get("/v1/info", headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+        info = client.get("/v1/info", headers={"Authorization": f"Bearer {KEY}"})
+        assert info.status_code == 200 and info.json()["dtype"] == "fp32"
 
     monkeypatch.delenv("DIPLOSTANCE_API_KEY")
     assert main(["serve", "--model", str(trained_model_dir), "--host", "0.0.0.0"]) == 0
@@ -408,3 +412,30 @@ def test_micro_batcher_flushes_when_full_and_isolates_a_failure():
     assert full == ["A", "B"] and waited < 5
     assert good == ["C"] and isinstance(bad, ValueError)
     assert calls == 4  # [a, b]; then [c, bad] together, which failed, then each alone
+
+
+def test_micro_batcher_stops_waiting_once_every_client_it_serves_is_back():
+    """Three clients that each wait for their answer before sending again: once the batcher has seen them all
+    waiting at once, every batch holds all three and goes to the model at once, not after max_wait (30 s)."""
+    sizes = []
+
+    def record(texts, speakers):
+        sizes.append(len(texts))
+        return [text.upper() for text in texts]
+
+    async def run():
+        batcher = MicroBatcher(record, max_statements=100, max_wait=30.0)
+        batcher.start()
+
+        async def client(number: int) -> list:
+            return [await batcher.submit([f"c{number}-r{round}"]) for round in range(4)]
+
+        started = time.monotonic()
+        answers = await asyncio.wait_for(asyncio.gather(*(client(n) for n in range(3))), timeout=20)
+        waited = time.monotonic() - started
+        await batcher.close()
+        return answers, waited
+
+    answers, waited = asyncio.run(run())
+    assert answers[1] == [["C1-R0"], ["C1-R1"], ["C1-R2"], ["C1-R3"]]
+    assert sizes == [3, 3, 3, 3] and waited < 10

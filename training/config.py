@@ -155,8 +155,13 @@ class TrainConfig:
     # Continue from this diplostance model directory instead of the bare backbone (``diplostance train
     # --init-from``): its encoder, and the head rows of every label it shares with this config.
     init_from: str | None = None
+    # Precision of the forward and backward passes: bf16 autocast (master weights and optimiser stay fp32) is
+    # about twice as fast on CPUs with AVX-512 BF16 or AMX; auto picks it where the machine has it natively.
+    precision: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.precision not in ("auto", "fp32", "bf16"):
+            raise ValueError(f"train.precision must be auto, fp32 or bf16, got {self.precision!r}")
         if float(self.epochs) <= 0:
             raise ValueError(f"train.epochs must be > 0, got {self.epochs!r}")
         if not isinstance(self.batch_size, int) or self.batch_size < 1:

@@ -103,6 +103,9 @@ def content_spans(text: str, statement: RawStatement, min_quote_words: int = 4) 
     quotes = [q for q in statement.quotes if q.words(text) >= min_quote_words or q.start == statement.start]
     if statement.kind == "direct" and quotes:
         return [(q.start, q.end) for q in quotes]
+    if statement.reported:
+        # the clause the cue reports, unquoted words and all ('she said "I stood up to the banks" for years')
+        return list(statement.reported)
     body_end = statement.end
     while body_end > statement.start and text[body_end - 1] in ".!? \n":
         body_end -= 1
@@ -120,7 +123,7 @@ def content_spans(text: str, statement: RawStatement, min_quote_words: int = 4) 
             end -= 1
         return [(statement.start, end)]
     start = cue_end
-    match = re.match(r"\s*(?:that\s+)?", text[start:body_end])
+    match = re.match(r"\s*", text[start:body_end])  # PolNeAR's contents keep "that"
     start += match.end() if match else 0
     return [(start, body_end)] if body_end > start else []
 
@@ -131,9 +134,14 @@ def _tokens(text: str, spans: list[tuple[int, int]]) -> set[int]:
 
 def _match(text: str, predicted: list[list[tuple[int, int]]], gold: list[list[tuple[int, int]]], overlap: bool):
     """Greedy one-to-one matching; returns the number of matched pairs."""
-    used, matched = set(), 0
+    return len(_pairs(text, predicted, gold, overlap))
+
+
+def _pairs(text: str, predicted: list, gold: list, overlap: bool) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching: ``(predicted index, gold index)`` of each matched pair."""
+    used, pairs = set(), []
     gold_tokens = [_tokens(text, g) for g in gold]
-    for spans in predicted:
+    for i, spans in enumerate(predicted):
         pred_tokens = _tokens(text, spans)
         for j, g in enumerate(gold):
             if j in used:
@@ -145,9 +153,38 @@ def _match(text: str, predicted: list[list[tuple[int, int]]], gold: list[list[tu
                 ok = _strip(text, spans) == _strip(text, g)
             if ok:
                 used.add(j)
-                matched += 1
+                pairs.append((i, j))
                 break
-    return matched
+    return pairs
+
+
+def _errors(name: str, text: str, role: str, predicted: list, gold: list, cues: list) -> list[dict]:
+    """The speech-subset mistakes of one article and role, for reading: ``boundary`` (matched at overlap, not
+    exactly), ``missed`` (a gold span matched by nothing) and ``spurious`` (a predicted span matching nothing).
+    ``cues`` gives each gold span's cue words; ``nearest`` is a span of the other side sharing a token, if any."""
+    pairs = _pairs(text, predicted, gold, True)
+    show = lambda spans: " ... ".join(text[a:b] for a, b in spans)  # noqa: E731
+    out = []
+
+    def record(kind: str, spans: list, other: list, cue: str = "") -> dict:
+        tokens = _tokens(text, spans)
+        nearest = next((o for o in other if tokens & _tokens(text, o)), None)
+        lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+        return {
+            "article": name, "role": role, "kind": kind, "gold": show(spans) if kind != "spurious" else "",
+            "predicted": show(spans) if kind == "spurious" else (show(nearest) if nearest else ""),
+            "nearest_gold": show(nearest) if kind == "spurious" and nearest else "", "cue": cue,
+            "context": " ".join(text[max(0, lo - 200) : hi + 200].split()),
+        }  # fmt: skip
+
+    for i, j in pairs:
+        if _strip(text, predicted[i]) != _strip(text, gold[j]):
+            item = record("boundary", gold[j], [predicted[i]], cues[j])
+            out.append(item)
+    matched_pred, matched_gold = {i for i, _ in pairs}, {j for _, j in pairs}
+    out += [record("missed", g, predicted, cues[j]) for j, g in enumerate(gold) if j not in matched_gold]
+    out += [record("spurious", p, gold) for i, p in enumerate(predicted) if i not in matched_pred]
+    return out
 
 
 def _not_only(text: str, predicted: list, excluded: list, wanted: list) -> list:
@@ -174,11 +211,64 @@ def _prf(matched_pred: int, n_pred: int, matched_gold: int, n_gold: int) -> dict
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def evaluate_polnear(root: str | Path, split: str = "test", extractor=None) -> dict:
+def _predicted_spans(text: str, sentences: list, attributed: list) -> tuple[list, list]:
+    """The predicted contents (each a list of spans) and sources of an article, the way PolNeAR marks them: a
+    quotation that continues the last speaker's in the same paragraph joins that content (also a short one the
+    extractor leaves alone, '"I can't vote for him," she said. "Never."'), and adds no source of its own."""
+    contents: list[list[tuple[int, int]]] = []
+    sources: set[tuple[int, int]] = set()
+    last_paragraph, last_mention = -1, None
+    holding = {s.start for s, _ in attributed}
+    index = {s.start: i for i, s in enumerate(sentences)}
+    for statement, attrs in attributed:
+        content = content_spans(text, statement)
+        if statement.cue is None and contents and statement.paragraph == last_paragraph:
+            contents[-1] = contents[-1] + content
+        elif content:
+            contents.append(content)
+            last_paragraph = statement.paragraph
+        here = index.get(statement.start)
+        if statement.kind == "direct" and here is not None and content:
+            before = []  # '"We lost." "We will not lose again," she said.': both quotations are hers
+            for sentence in reversed(sentences[:here]):
+                if not _quotation_only(text, sentence, statement.paragraph, holding):
+                    break
+                before = [(q.start, q.end) for q in sentence.quotes] + before
+            after = []
+            for sentence in sentences[here + 1 :]:
+                if not _quotation_only(text, sentence, statement.paragraph, holding):
+                    break
+                after += [(q.start, q.end) for q in sentence.quotes if q.start >= sentence.start]
+            contents[-1] = before + contents[-1] + after
+        if statement.cue is None and statement.mention is not None and statement.mention is last_mention:
+            continue  # a quotation continuing the last speaker's, in a later paragraph: the same source
+        last_mention = statement.mention
+        if getattr(statement, "source", None) is not None:
+            sources.add(statement.source)
+        else:
+            sources |= {(a.mention.start, a.mention.end) for a in attrs if a.mention is not None}
+    return contents, sorted(sources)
+
+
+def _quotation_only(text: str, sentence, paragraph: int, holding: set[int]) -> bool:
+    """A sentence of ``paragraph`` that holds no statement and opens with a quotation mark."""
+    opens = text[sentence.start : sentence.start + 1] in "\"\u201c\u00ab'`"
+    quoted = any(q.start >= sentence.start for q in sentence.quotes)
+    return sentence.paragraph == paragraph and sentence.start not in holding and opens and quoted
+
+
+def evaluate_polnear(
+    root: str | Path, split: str = "test", extractor=None, errors: list[dict] | None = None, limit: int | None = None
+) -> dict:
     """Content and source precision/recall/F1, exact and overlap, for all attributions and speech cues.
 
-    ``extractor`` is the rule-based :class:`StatementExtractor` unless given (e.g. a trained
-    :class:`classifier.tagger.TaggerExtractor`).
+    ``extractor`` is the parse-based :class:`StatementExtractor` unless given (e.g. a trained
+    :class:`classifier.tagger.TaggerExtractor`). Pass a list as ``errors`` to have it filled with the speech-cue
+    subset's mistakes, one dict each (article, role, kind, gold, predicted, cue, context; see :func:`_errors`);
+    ``limit`` scores only the first articles of the split (a fixed subset, for quick iteration).
+
+    >>> report = evaluate_polnear("../shared/data/polnear", "dev")  # doctest: +SKIP
+    >>> report["speech"]["source"]["overlap"]["f1"]  # doctest: +SKIP
     """
     extractor, attributor = extractor or StatementExtractor(), SpeakerAttributor()
     totals = {}
@@ -186,16 +276,12 @@ def evaluate_polnear(root: str | Path, split: str = "test", extractor=None) -> d
         for role in ("content", "source"):
             for mode in ("exact", "overlap"):
                 totals[(subset, role, mode)] = [0, 0, 0, 0]  # matched pred, n pred, matched gold, n gold
-    articles = polnear_articles(Path(root), split)
-    for _, text, gold in articles:
+    articles = polnear_articles(Path(root), split)[:limit]
+    for name, text, gold in articles:
         sentences = extractor.sentences(text)
         statements = extractor.extract(text, sentences)
         attributed = attributor.attribute(text, statements, sentences)
-        pred_content = [content_spans(text, s) for s in statements]
-        pred_content = [c for c in pred_content if c]
-        pred_source = sorted(
-            {(a.mention.start, a.mention.end) for _, attrs in attributed for a in attrs if a.mention is not None}
-        )
+        pred_content, pred_source = _predicted_spans(text, sentences, attributed)
         for subset in ("all", "speech"):
             chosen = [g for g in gold if subset == "all" or g.speech]
             gold_content = [g.content for g in chosen]
@@ -209,6 +295,15 @@ def evaluate_polnear(root: str | Path, split: str = "test", extractor=None) -> d
                 pred_s = [p[0] for p in kept]
             else:
                 pred_c, pred_s = pred_content, pred_source
+            if subset == "speech" and errors is not None:
+                source_cues = {}
+                for g in chosen:
+                    source_cues.setdefault(tuple(g.source), g.cue_text)
+                errors += _errors(name, text, "content", pred_c, gold_content, [g.cue_text for g in chosen])
+                errors += _errors(
+                    name, text, "source", [[p] for p in pred_s], [list(s) for s in gold_source],
+                    [source_cues[s] for s in gold_source],
+                )  # fmt: skip
             for mode in ("exact", "overlap"):
                 overlap = mode == "overlap"
                 m = _match(text, pred_c, gold_content, overlap)

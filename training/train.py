@@ -17,7 +17,7 @@ from datasets import Dataset
 from sklearn.metrics import f1_score
 from transformers import PrinterCallback, Trainer, TrainerCallback, TrainingArguments, set_seed
 
-from classifier.modeling import META_NAME, StanceModel
+from classifier.modeling import META_NAME, StanceModel, resolve_dtype
 from training.card import data_summary, provenance, write_model_card
 from training.config import Config
 from training.data import Example, load_split
@@ -225,10 +225,27 @@ def ddp_backend() -> str | None:
     return "gloo" if launched and not torch.cuda.is_available() else None
 
 
-def train(config: Config, output_dir: str | Path) -> dict:
+def check_export(export: str | None) -> None:
+    """Refuse an unknown export target, or one whose packages are missing, before training rather than after."""
+    if export is None:
+        return
+    if export not in ("onnx", "onnx-int8"):
+        raise ValueError(f"export {export!r}: choose onnx or onnx-int8")
+    import importlib.util
+
+    # A ValueError, not ModuleNotFoundError: the command line answers the latter with the training extra's hint.
+    missing = [module for module in ("onnx", "onnxruntime") if importlib.util.find_spec(module) is None]
+    if missing:
+        raise ValueError(f"--export {export} needs {' and '.join(missing)}: pip install 'diplostance[onnx]' (or "
+                         "train without --export)")  # fmt: skip
+
+
+def train(config: Config, output_dir: str | Path, export: str | None = None) -> dict:
     """Train, tune thresholds on dev, evaluate on test and save everything into ``output_dir``.
 
-    Returns the metrics that are also written to ``output_dir/metrics.json``.
+    Returns the metrics that are also written to ``output_dir/metrics.json``. With ``export`` (``onnx`` or
+    ``onnx-int8``) the saved model is then exported for ONNX Runtime as ``diplostance export`` does, and the
+    returned metrics list the files written under ``exported``.
 
     The same call runs one process per device under ``torchrun`` or ``accelerate launch`` (docs/scaling.md):
     DDP keeps every rank's weights equal, and only rank 0 scores dev, tunes thresholds, evaluates and writes
@@ -240,6 +257,7 @@ def train(config: Config, output_dir: str | Path) -> dict:
     output_dir = Path(output_dir)
     started = time.perf_counter()
     labels, options = config.labels, config.train
+    check_export(export)
 
     # 1. Seed everything, so the head initialisation and data order repeat.
     set_seed(options.seed)
@@ -299,6 +317,7 @@ def train(config: Config, output_dir: str | Path) -> dict:
             report_to="none",
             remove_unused_columns=False,
             use_cpu=not torch.cuda.is_available(),
+            bf16=resolve_dtype(options.precision) == "bf16",
             ddp_backend=ddp_backend(),
             # Mean pooling leaves the encoder's pooler without gradients; DDP must expect that.
             ddp_find_unused_parameters=True,
@@ -377,4 +396,11 @@ def train(config: Config, output_dir: str | Path) -> dict:
     )
     write_model_card(output_dir, config_dict, metrics, provenance(config_dict, summary))
     logger.info("saved model to %s (%.1fs)", output_dir, train_seconds)
+
+    # 11. Optionally the ONNX export, from the files just saved, so predict and score find it (--backend auto).
+    if export is not None:
+        from classifier.onnx_backend import export_onnx
+
+        metrics["exported"] = [str(path) for path in export_onnx(output_dir, int8=export == "onnx-int8")]
+        logger.info("exported %s", ", ".join(metrics["exported"]))
     return metrics

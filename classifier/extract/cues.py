@@ -30,12 +30,17 @@ CUE_VERBS = (
     # participles: "..., calling for restraint", "sent a message, welcoming the deal and urging talks"
     "urging|calling for|calling on|welcoming|demanding|insisting|stressing|appealing for|appealing to|pledging|"
     "vowing|condemning|reported|reports|"
+    "saying|telling|adding|noting|arguing|warning|claiming|explaining|acknowledging|suggesting|declaring|"
+    "announcing|asserting|accusing|reiterating|emphasizing|emphasising|predicting|promising|"
+    "stating|tweeting|writing|admitting|admits|predicts|remarking|mentioning|repeating|"
     "indicated|ruled out|rules out|objected|"
     "warn|insist|argue|claim|note|deny|admit|vow|promise|predict|stress|reiterate|mentioned|mentions|mention|"
     "testified|testifies|acknowledge|complained|complains|complain|explains|explain|suggest|remarked|"
     "contended|contends|maintain|declare|announce|asked|asks"
 )
 CUE = re.compile(r"\b(?:" + CUE_VERBS + r")\b", re.IGNORECASE)
+# Verbs that say something when they name it ("called the plan reckless", "branded the strikes a crime").
+NAMING_VERBS = {"call", "calls", "called", "calling", "dubbed", "branded", "labeled", "labelled"}
 ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
 # Verbs that report someone else's words when they close a sentence (", officials said.").
 REPORTING = {"said", "says", "say", "told", "added", "adds"}

@@ -15,8 +15,9 @@ import importlib
 import re
 import warnings
 
-from classifier.extract.cues import ACCORDING, COORDINATION, CUE
+from classifier.extract.cues import ACCORDING, COORDINATION, CUE, NAMING_VERBS
 from classifier.extract.mentions import DESCRIPTION_HEADS, GROUP_NOUNS, Mention, split_title
+from classifier.extract.phrases import set_phrases
 from classifier.extract.rules import RuleLinker
 from classifier.extract.segment import DATELINE, Sentence
 from classifier.extract.spans import RawStatement
@@ -57,6 +58,12 @@ SPEECH_STEMS = (
     "prais", "critici", "decr", "deplor", "denounc", "lament", "hail", "reject", "dismiss", "ask", "repl", "explain",
     "complain", "threaten", "promis", "predict", "caution", "remind", "add", "express", "voice", "repeat", "assur",
 )  # fmt: skip
+# Verbs that only ever report words: their subject speaks, whatever noun it is.
+SAYING = {
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds", "added", "adding", "write",
+    "writes", "wrote", "argue", "argues", "argued", "explain", "explains", "explained", "reply", "replied", "insist",
+    "insists", "insisted", "note", "notes", "noted", "predict", "predicts", "predicted",
+}  # fmt: skip
 LIST_PREPOSITIONS = {"including", "among", "like", "such"}
 REPRESENTATIVES = {"envoys", "ministers", "representatives", "ambassadors", "delegations", "leaders", "diplomats"}
 _RELATIVE = {"which", "who", "that"}
@@ -64,7 +71,9 @@ _LIST_INTRO = re.compile(r"\s*,?\s*(?:among them|including|such as|notably|like)
 _NOUN_LEFT = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case", "predet", "npadvmod"}
 # Cue words that are speech only with a clause after them: "Syria has maintained some 14,000 troops" is keeping,
 # "India and Pakistan claim it in full" is a territorial claim.
-_NEEDS_CLAUSE = re.compile(r"(?i)maintain(?:s|ed)?|claim(?:s|ed)?")
+_NEEDS_CLAUSE = re.compile(r"(?i)maintain(?:s|ed|ing)?|claim(?:s|ed|ing)?")
+# "Twitter added 5 million users", "adding to the deficit": adding something is not speech
+_ADD = re.compile(r"(?i)add(?:s|ed|ing)?")
 # A participle or relative clause inside a noun phrase is not a statement: "Kirkuk, claimed by both", "militants
 # backed by Pakistan", "a voice recording posted online", "factions that rejected it".
 _MODIFIER = {"acl", "relcl", "amod"}
@@ -120,6 +129,7 @@ class ParseLinker:
         self.nlp = nlp
         self.rules = rules
         self.batch_size = batch_size
+        self._sources: dict[int, object] = {}
 
     def link_all(self, text: str, sentences: list[Sentence]) -> list[list[RawStatement]]:
         """The statements of every sentence (empty for headlines and sentences with no cue candidate)."""
@@ -137,6 +147,7 @@ class ParseLinker:
         # where the parsed text sits in the article, for every step that maps a token back to offsets
         doc.user_data["offset"] = sentence.start if offset is None else offset
         doc.user_data["quoted"] = [(q.inner_start, q.inner_end) for q in sentence.quotes]
+        self._sources: dict[int, object] = {}  # verb index -> the token whose phrase utters it (see _speakers)
         linked = []  # (verb token, mention, cue span, conjunct mentions)
         for verb, cue, match in self._cues(text, sentence, doc):
             found = self._speakers(text, sentence, verb)
@@ -147,6 +158,7 @@ class ParseLinker:
             if match is not None and not passive_agent and self.rules.not_spoken(text, sentence, match):
                 continue  # "Asked whether ...", "recalled its ambassador", "Shan and Rakhine states"
             if found is None and match is not None:
+                self._sources.pop(verb.i, None)  # the rules' mention, not the parse's phrase
                 mention = self.rules.subject(text, sentence, cue[0], cue[1])
                 found = [mention] if mention is not None else None
             if found and len(found) == 1 and found[0].kind == "named":
@@ -160,7 +172,14 @@ class ParseLinker:
         speakers = {mention.start: found for _, mention, _, found in linked if len(found) > 1}
         if not pairs:
             pairs = self.rules.according(text, sentence)
-        return self.rules.statements(text, sentence, pairs, speakers)
+        statements = self.rules.statements(text, sentence, pairs, speakers)
+        verbs = {cue: verb for verb, _, cue, _ in linked}
+        for statement in statements:
+            # "Egypt condemned the raid, saying it broke the truce": the words come with the speaker's other verb
+            others = [verb for verb, mention, _, _ in linked if mention.start == statement.mention.start]
+            verb = verbs.get(statement.cue)
+            set_phrases(doc, statement, verb, others, self._sources.get(verb.i) if verb is not None else None)
+        return statements
 
     def _cues(self, text: str, sentence: Sentence, doc):
         """``(verb token, cue span, regex match or None)`` for each cue outside quotation marks."""
@@ -172,12 +191,22 @@ class ParseLinker:
             verb = _token_at(doc, match.start() - offset)
             if verb is None or verb.i in seen or verb.tag_.startswith("NN"):
                 continue  # a noun ("calls for a truce grew", "the press"), not a speech verb
-            if _NEEDS_CLAUSE.fullmatch(verb.text) and not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+            clause = any(c.dep_ in ("ccomp", "xcomp") for c in verb.children)
+            if _NEEDS_CLAUSE.fullmatch(verb.text) and not clause:
                 continue
-            if verb.dep_ in _MODIFIER and not _misparsed_finite(verb) and not _named_relative(verb):
+            if _ADD.fullmatch(verb.text) and not clause and any(_is_added(c) for c in verb.children):
+                continue
+            if (
+                verb.dep_ in _MODIFIER
+                and not _misparsed_finite(verb)
+                and not _named_relative(verb)
+                and not _reporting_relative(verb)
+            ):
                 continue
             if _asked_about(verb):
                 continue  # "Asked whether the United States would support ..., he declined to say"
+            if any(c.dep_ == "dobj" and c.lower_ == "what" for c in verb.children) and not clause:
+                continue  # "what he said frightens him": the words are not given here
             seen.add(verb.i)
             yield verb, (match.start(), match.end()), match
         for token in doc:
@@ -188,7 +217,9 @@ class ParseLinker:
             obj = _child(token, "dobj")
             nominal = lowered in ("read", "reads") and subject is not None and subject.lower_ in STATEMENT_NOUNS
             issued = lowered in ISSUE_VERBS and obj is not None and obj.lower_ in ISSUED_OBJECTS
-            if nominal or issued:
+            # "called the plan reckless", "branded the strikes a crime": naming something is saying it
+            naming = lowered in NAMING_VERBS and any(_renamed(c) for c in token.children)
+            if nominal or issued or naming:
                 # "..., the statement read.", "Berlin issued the appeal on Sunday"
                 seen.add(token.i)
                 yield token, (offset + token.idx, offset + token.idx + len(token)), None
@@ -201,6 +232,7 @@ class ParseLinker:
             target = _child(agent, "pobj") if agent is not None else None
             if target is None:
                 return "passive"
+            self._sources[verb.i] = agent  # "by the Quartet"
             return self._mentions(text, sentence, [target])
         if _misparsed_finite(verb):
             return None  # the parse went wrong around it: let the rules read the sentence
@@ -225,6 +257,7 @@ class ParseLinker:
             current = current.head
         else:
             return None
+        self._sources[verb.i] = subjects[0]  # the relative pronoun itself, not its antecedent
         if current.dep_ == "relcl" and subjects[0].lower_ in _RELATIVE:
             subjects = [current.head]  # "Turkey, which has backed Baku, said": the relative's antecedent
         named = [s for s in subjects if s.tag_ in ("NNP", "NNPS")]
@@ -235,7 +268,9 @@ class ParseLinker:
         if listed:
             return listed  # "Western donors, among them Norway, the Netherlands and Britain, ... urged"
         heads = self._owners(subject) or self._listed(subject) or [subject]
-        return self._mentions(text, sentence, heads)
+        # whoever "said" something is a speaker, whatever the noun ("the self-described socialist said", "the ad
+        # argues"); a stance verb's subject must be one of the nouns that speak ("a truce agreed in Moscow ...")
+        return self._mentions(text, sentence, heads, any_noun=verb.lower_ in SAYING)
 
     def _listed_in_text(self, text: str, sentence: Sentence, noun) -> list[Mention]:
         """The names listed right after a plural subject ("governments, among them France, Algeria, and Jordan,",
@@ -296,7 +331,7 @@ class ParseLinker:
         appositions = [c for c in noun.children if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS")]
         return appositions[:1]
 
-    def _mentions(self, text: str, sentence: Sentence, heads: list) -> list[Mention] | None:
+    def _mentions(self, text: str, sentence: Sentence, heads: list, any_noun: bool = False) -> list[Mention] | None:
         """One mention per head and per conjunct of it, found among the sentence's mentions or built from the
         head's noun phrase."""
         tokens = []
@@ -306,12 +341,12 @@ class ParseLinker:
                     tokens.append(token)
         mentions: list[Mention] = []
         for token in tokens:
-            mention = self._mention_at(text, sentence, token)
+            mention = self._mention_at(text, sentence, token, any_noun)
             if mention is not None and all(m.start != mention.start for m in mentions):
                 mentions.append(mention)
         return mentions or None
 
-    def _mention_at(self, text: str, sentence: Sentence, token) -> Mention | None:
+    def _mention_at(self, text: str, sentence: Sentence, token, any_noun: bool = False) -> Mention | None:
         start = _at(token)
         if any(a <= start < b for a, b in token.doc.user_data["quoted"]):
             return None  # '"Rwanda," the minister told the council, "must withdraw"': quoted words speak for nobody
@@ -326,7 +361,8 @@ class ParseLinker:
             return None
         # A subject the mention patterns missed ("Council members", "his party", "That faction"); a thing is not a
         # speaker ("A humanitarian truce agreed in Moscow ... broke down").
-        if token.tag_ not in ("NNP", "NNPS", "NNS") and token.lower_ not in SPEAKER_NOUNS | STATEMENT_NOUNS:
+        nouns = ("NNP", "NNPS", "NNS", "NN") if any_noun else ("NNP", "NNPS", "NNS")
+        if token.tag_ not in nouns and token.lower_ not in SPEAKER_NOUNS | STATEMENT_NOUNS:
             return None
         left = min([c.left_edge.i for c in token.lefts if c.dep_ in _NOUN_LEFT] + [token.i])
         while left < token.i and token.doc[left].lower_ in STATEMENT_NOUNS:
@@ -350,7 +386,8 @@ class ParseLinker:
                 if inner is outer or inner[0].i == outer[0].i or not _governs(outer[0], inner[0]):
                     continue
                 repeated = inner[1].kind == "pronoun" and self.rules.repeats(outer[1], inner[1])
-                if repeated or inner[0].dep_ == "parataxis":
+                aside = inner[0].dep_ == "relcl" and inner[1].start == outer[1].start  # "X, who said A, said B"
+                if repeated or aside or inner[0].dep_ == "parataxis":
                     dropped.add(id(inner))
                 elif outer[0].i > inner[0].i:
                     dropped.add(id(outer))  # "Turkey has supported the offensive, officials said.": a source tag
@@ -377,6 +414,28 @@ def _named_relative(verb) -> bool:
     subject = _child(verb, "nsubj")
     when = any(c.tag_ == "WRB" for c in verb.children)  # "in November, when the Polisario declared ...": narration
     return verb.dep_ == "relcl" and subject is not None and subject.lower_ not in _RELATIVE and not when
+
+
+def _reporting_relative(verb) -> bool:
+    """A relative clause set off by commas that reports a clause is its antecedent speaking: "Beck, who said there
+    were too many warning signs, ..." (but not "factions that rejected it")."""
+    subject = _child(verb, "nsubj")
+    if verb.dep_ != "relcl" or subject is None or subject.lower_ not in ("who", "which") or subject.i == 0:
+        return False
+    said = _child(verb, "ccomp") is not None or _child(verb, "oprd") is not None  # "who called the plan reckless"
+    return subject.doc[subject.i - 1].text == "," and said
+
+
+def _renamed(child) -> bool:
+    """What something is called: "called the plan reckless", "called her son her hero"; a name is a telephone
+    call's other end ("called Jane Roe", which the parser may read as a predicate)."""
+    named = child if child.dep_ == "oprd" else _child(child, "appos") if child.dep_ == "dobj" else None
+    return named is not None and named.tag_ not in ("NNP", "NNPS")
+
+
+def _is_added(child) -> bool:
+    """An object or "to" phrase of "add": something added, not words."""
+    return child.dep_ == "dobj" or (child.dep_ == "prep" and child.lower_ == "to")
 
 
 def _asked_about(verb) -> bool:
@@ -447,4 +506,4 @@ def _has_cue(text: str, sentence: Sentence) -> bool:
     )
 
 
-_NOMINAL_CUE = re.compile(r"(?i)\b(?:reads?|" + "|".join(sorted(ISSUE_VERBS)) + r")\b")
+_NOMINAL_CUE = re.compile(r"(?i)\b(?:reads?|" + "|".join(sorted(ISSUE_VERBS | NAMING_VERBS)) + r")\b")

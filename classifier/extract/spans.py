@@ -16,6 +16,11 @@ class RawStatement:
     span naming the speaker (possibly a pronoun or a coordinated list); ``cue`` the speech verb, if any.
     ``speakers`` lists every conjunct of a coordinated subject when the parse found them ("Russia, France and the
     US"); empty, attribution walks the coordination back from ``mention`` itself.
+
+    Where the parse gave them, ``source`` is the whole noun phrase that utters the cue, titles, appositions and
+    relative clauses included ("Jane Roe, a lawyer for the family,"; "who" in "X, who said ..."), and ``reported``
+    the words the cue reports: its complement clause ("said *that the talks had failed*"), or the clause a closing
+    "..., officials said" or "according to X" sources. ``mention`` stays the span attribution resolves.
     """
 
     start: int
@@ -27,3 +32,5 @@ class RawStatement:
     paragraph: int = 0
     polarity: str = "asserted"
     speakers: list[Mention] = field(default_factory=list)
+    source: tuple[int, int] | None = None
+    reported: list[tuple[int, int]] = field(default_factory=list)

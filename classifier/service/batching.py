@@ -2,9 +2,11 @@
 
 A model call on 32 statements costs far less than 32 calls on one (the encoder runs padded batches), so the
 service queues each request's statements and one worker task hands them to the model in groups: it takes
-what arrives until ``max_statements`` are waiting or ``max_wait`` seconds have passed since the first, runs the
-model once in a thread (the event loop keeps accepting requests meanwhile) and gives each request its own
-results. Only the worker calls the model, so requests never compete for the CPU inside the encoder.
+what arrives until ``max_statements`` are waiting, or as many requests as were waiting on the model during its
+last call (every client it was serving is back: waiting longer would only idle the CPU), or ``max_wait``
+seconds have passed since the first; then it runs the model once in a thread (the event loop keeps accepting
+requests meanwhile) and gives each request its own results. Only the worker calls the model, so requests never
+compete for the CPU inside the encoder.
 """
 
 from __future__ import annotations
@@ -55,6 +57,12 @@ class MicroBatcher(Generic[Result]):
             raise ValueError(f"--batch-wait-ms must be 0 or more, not {max_wait * 1000:g}")
         self.predict, self.max_statements, self.max_wait = predict, max_statements, max_wait
         self.calls = 0  # model calls so far, for /v1/info readers and tests
+        # Requests submitted and not yet answered, and how many of them there were when the last model call
+        # ended: the clients the worker is serving. Once that many requests wait again, the batch is as full as
+        # it is going to get before max_wait, since each of those clients sends its next request only after its
+        # answer (8 clients with one statement each give batches of 8 at once, not after 10 ms of idle CPU).
+        self._unanswered = 0
+        self._serving = 1
         self._queue: asyncio.Queue[_Work] = asyncio.Queue()
         self._arrived = asyncio.Event()
         self._worker: asyncio.Task | None = None
@@ -71,7 +79,11 @@ class MicroBatcher(Generic[Result]):
         future = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Work(list(texts), list(speakers or [None] * len(texts)), future))
         self._arrived.set()
-        return await future
+        self._unanswered += 1
+        try:
+            return await future
+        finally:
+            self._unanswered -= 1
 
     async def close(self) -> None:
         """Stop the worker; requests still waiting fail."""
@@ -96,13 +108,16 @@ class MicroBatcher(Generic[Result]):
                     _fail(work, err)
 
     async def _collect(self) -> list[_Work]:
-        """The first waiting request, then more until the batch is full or ``max_wait`` has passed."""
+        """The first waiting request, then more until the batch is full, every client served last time is back,
+        or ``max_wait`` has passed."""
         batch = [await self._queue.get()]
         size = len(batch[0].texts)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.max_wait
         while size < self.max_statements:
             if self._queue.empty():
+                if len(batch) >= self._serving:
+                    break
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     break
@@ -144,6 +159,7 @@ class MicroBatcher(Generic[Result]):
     async def _call(self, texts: list[str], speakers: list[str | None]) -> list[Result]:
         self.calls += 1
         results = list(await asyncio.to_thread(self.predict, texts, speakers))
+        self._serving = max(1, self._unanswered)  # this call's requests and those that queued meanwhile
         if len(results) != len(texts):
             raise RuntimeError(f"the model gave {len(results)} result(s) for {len(texts)} statement(s)")
         return results

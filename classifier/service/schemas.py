@@ -125,6 +125,7 @@ class Info(BaseModel):
 
     model: str = Field(description="the model directory's name")
     backend: str
+    dtype: str | None = Field(description="the torch backend's precision, fp32 or bf16; null for ONNX models")
     extractor: str
     version: str = Field(description="the diplostance package version")
     stance_labels: list[str]

@@ -1,0 +1,109 @@
+"""Attribution constructions of real news reporting, each found failing on the PolNeAR train split and fixed in
+the parse linker. Every sentence here was written for this file."""
+
+import pytest
+
+from classifier.extract import StatementExtractor
+from classifier.extract import parse as parse_module
+from classifier.pipeline import ArticleScorer
+
+pytestmark = pytest.mark.skipif(parse_module.load_pipeline() is None, reason="spaCy's English pipeline is missing")
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return StatementExtractor("parse")
+
+
+@pytest.fixture(scope="module")
+def finder(extractor):
+    return ArticleScorer(model=None, extractor=extractor).find
+
+
+def phrases(extractor, text):
+    """``(source phrase, reported words)`` of each statement found in ``text``."""
+    found = []
+    for statement in extractor.extract(text):
+        source = text[statement.source[0] : statement.source[1]] if statement.source else None
+        found.append((source, [text[a:b] for a, b in statement.reported]))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # the whole noun phrase is the source: titles, appositions, an aside's commas
+        ("Jane Roe, a lawyer for the family, said the hearing was postponed.", "Jane Roe, a lawyer for the family"),
+        # ... but not a relative clause that is an attribution of its own
+        ("Smith, who predicted a recount, said the count was fair.", "Smith"),
+        # ... nor a focus adverb before it
+        ("Even Mayor Jane Roe said the plan had failed.", "Mayor Jane Roe"),
+        # the agent phrase of a passive
+        ("The ceasefire was demanded by the council on Tuesday.", "by the council"),
+        # a relative pronoun is the source where its clause reports something
+        ("The plan drew support from Ghana, which said it would send troops.", "which"),
+        ("The talks will resume next week, according to Qatar's foreign ministry.", "Qatar's foreign ministry"),
+    ],
+)
+def test_source_is_the_whole_phrase(extractor, text, source):
+    assert [s for s, _ in phrases(extractor, text)] == [source]
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        # the complement clause, "that" included, without the adverbials between cue and clause
+        ("The envoy said on Monday that both armies would withdraw.", ["that both armies would withdraw"]),
+        # a closing attribution reports the clause before it
+        ("Both armies will withdraw, officials said.", ["Both armies will withdraw"]),
+        # "according to X": the rest of the sentence
+        ("Talks resume next week, according to Qatar's foreign ministry.", ["Talks resume next week"]),
+        # the clause comes with the speaker's other verb
+        ("Egypt condemned the raid, saying it violated the truce.", ["it violated the truce"]),
+        # an attribution set inside the clause by commas: the clause around it
+        ("The talks, Ruto added, would resume in May.", ["The talks", "would resume in May"]),
+        # naming something is saying it
+        ("Senator Jane Roe called the plan reckless.", ["the plan reckless"]),
+    ],
+)
+def test_reported_words(extractor, text, reported):
+    assert [r for _, r in phrases(extractor, text)] == [reported]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # participles of speech verbs take the subject of the verb they hang from
+        ("The minister left the room, adding that the talks were over.", ["minister"]),
+        ("Kenya withdrew its envoy on Friday, saying the talks had failed.", ["Kenya"]),
+        # a non-restrictive relative clause that reports a clause is its antecedent speaking
+        ("The offer drew praise from Norway, which said it would fund the talks.", ["Norway"]),
+        ("Aid reached the town after Ghana, which called the blockade illegal, sent trucks.", ["Ghana"]),
+        # one speaker with a relative aside and a main verb is one statement, read off the main verb
+        ("Smith, who said the vote was rigged, said he would appeal.", ["Smith"]),
+        # "called X Y" is speech; "called X" is a telephone call
+        ("Senator Jane Roe called the plan reckless.", ["Jane Roe"]),
+        ("Putin called Erdogan on Monday.", []),
+        ("A year later, Mr. Obama called Naghmeh Abedini.", []),
+        ("Jane Roe called her son her hero.", ["Jane Roe"]),
+        # a free relative does not give the words: "what he said"
+        ("Sexton reflected on what he said frightens him the most.", []),
+        # whatever noun says something is speaking; a stance verb needs a noun that can speak
+        ("A campaign ad airing in Ohio argues that the senator skipped the vote.", ["campaign ad"]),
+        ("A truce agreed in Moscow supported the talks.", []),
+        ("Ruto wrote to the council, stating that Kenya would not send troops.", ["Ruto"]),
+        # adding and claiming something are not speech
+        ("Twitter added five million users last quarter.", []),
+        ("Fresh fighting is adding to the misery of civilians.", []),
+        ("The rebels won the vote, claiming a third victory.", []),
+    ],
+)
+def test_speakers(finder, text, expected):
+    assert [s["speaker"] for s in finder(text)] == expected
+
+
+def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
+    text = "Smith, who said the vote was rigged, said he would appeal."
+    (statement,) = extractor.extract(text)
+    assert statement.cue[0] == text.rindex("said")
+    assert [text[a:b] for a, b in statement.reported] == ["he would appeal"]
