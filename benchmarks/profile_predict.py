@@ -15,25 +15,13 @@ The profiler adds overhead of its own to every operator call, so read the shares
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 
 import torch
+from throughput import load_statements  # benchmarks/ is on the path when a script here runs
 from torch.profiler import ProfilerActivity, profile
 
 from classifier.modeling import StanceModel
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_statements(limit: int) -> tuple[list[str], list[str]]:
-    rows = []
-    for split in ("test", "dev", "train"):
-        with (ROOT / "data" / f"{split}.jsonl").open(encoding="utf-8") as handle:
-            rows += [json.loads(line) for line in handle if line.strip()]
-    rows = rows[:limit]
-    return [row["text"] for row in rows], [row["speaker"] for row in rows]
 
 
 def time_split(model: StanceModel, texts: list[str], speakers: list[str], batch_size: int) -> dict:

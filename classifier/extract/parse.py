@@ -17,7 +17,7 @@ import warnings
 
 from classifier.extract.cues import ACCORDING, COORDINATION, CUE, NAMING_VERBS
 from classifier.extract.mentions import DESCRIPTION_HEADS, GROUP_NOUNS, Mention, split_title
-from classifier.extract.phrases import set_phrases
+from classifier.extract.phrases import _at, _child, _token_at, set_phrases  # token helpers shared by both
 from classifier.extract.rules import RuleLinker
 from classifier.extract.segment import DATELINE, Sentence
 from classifier.extract.spans import RawStatement
@@ -482,20 +482,6 @@ def _named_apposition(noun):
 def _body_start(text: str, sentence: Sentence) -> int:
     dateline = DATELINE.match(text, sentence.start, sentence.end)
     return dateline.end() if dateline else sentence.start
-
-
-def _at(token) -> int:
-    """The token's offset in the article."""
-    return token.doc.user_data["offset"] + token.idx
-
-
-def _child(token, dep: str):
-    return next((c for c in token.children if c.dep_ == dep), None)
-
-
-def _token_at(doc, char: int):
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span[0] if span is not None and len(span) else None
 
 
 def _has_cue(text: str, sentence: Sentence) -> bool:
