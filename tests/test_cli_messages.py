@@ -206,7 +206,9 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(model_dir, tmp_path):
     import csv
 
     article = tmp_path / "story.txt"
-    article.write_text('=HYPERLINK("http://evil") is what the minister said, nobody else.\n\n' + ARTICLE)
+    article.write_text(
+        '=HYPERLINK("http://evil") and the shelling must stop, the minister said on Monday.\n\n' + ARTICLE
+    )
     out = tmp_path / "o.csv"
     assert main(["score", "--model", str(model_dir), str(article), "--output", str(out)]) == 0
     with out.open(encoding="utf-8") as handle:
