@@ -43,6 +43,13 @@ def _key(name: str) -> str:
 
 # Titles of people who speak for someone else, and where the title names who ("spokesman for the Kremlin",
 # "State Department spokeswoman", "Russia's deputy U.N. ambassador", "UN envoy").
+# A state's organ named by the state's adjective: "Philippine Navy", "Uzbek Embassy in Moscow".
+_STATE_BODY = re.compile(
+    r"(?:the\s+)?(?P<state>[A-Z][\w.-]*)\s+(?:Navy|Army|Air Force|Coast Guard|Embassy|Department of [A-Z][\w ]+|"
+    r"Ministry of [A-Z][\w ]+|(?:[A-Z][a-z]+\s+)?Ministry|Armed Forces|Defen[cs]e Forces|Military|Mission to the "
+    r"United Nations)\b",
+    re.IGNORECASE,
+)
 _AGENTS = (
     r"spokes(?:man|woman|person|people)|press secretary|envoy|ambassador|representative|official|negotiator|mediator"
 )
@@ -138,7 +145,7 @@ class ActorTable:
 
         A spokesperson, envoy, ambassador, representative or official speaks for the body in their title
         ("State Department spokeswoman" -> State Department, "spokesman for the Kremlin" -> Kremlin, "Russia's
-        deputy U.N. ambassador" -> Russia); a ministry or other body of a state speaks for the state.
+        deputy U.N. ambassador" -> Russia); a ministry, army or other body of a state speaks for the state.
 
         >>> table = ActorTable.load()
         >>> table.principal("Tammy Bruce", "State Department spokeswoman")
@@ -162,8 +169,11 @@ class ActorTable:
                 return None
             # "a Kremlin spokesman" was resolved to the Kremlin itself: what the body speaks for, if anything
         actor = actor or self.resolve(speaker)
-        if actor is not None and actor.type == "ministry" and actor.country:
-            return self.by_country.get(actor.country)
+        if actor is not None and actor.type in ("ministry", "other") and actor.country:
+            return self.by_country.get(actor.country)  # a state's ministry, army or agency speaks for the state
+        state_body = _STATE_BODY.match(speaker) if actor is None or actor.type != "government" else None
+        if state_body is not None and (country := self.country_of(state_body.group("state"))) in self.by_country:
+            return self.by_country[country]  # "Philippine Navy", "the Uzbek Embassy in Moscow": the state
         owner = re.match(r"(.+?)['\u2019]s\s+\w", speaker)
         if owner is not None and owner.group(1) != speaker:
             found = self.by_alias.get(_key(owner.group(1)))

@@ -282,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_backend_argument(extraction)
     extraction.add_argument("--split", default="test", choices=["train", "dev", "test"], help="default: test")
     extraction.add_argument("--output", default="-", help="JSON output file, or - for stdout (default)")
+    extraction.add_argument(
+        "--errors",
+        metavar="FILE",
+        help="also write every mistake as one JSON line (missed, spurious, wrong speaker or on_behalf_of; on "
+        "PolNeAR, speech-cue content and source errors) with its context, to read what the rules get wrong",
+    )
     add_extractor_argument(extraction)
     extraction.set_defaults(handler=run_eval_extraction)
 
@@ -825,12 +831,16 @@ def run_eval_extraction(args: argparse.Namespace) -> int:
 
         model = load_model(args.model, args.backend, dtype=args.dtype)
     report = {"extractor": str(args.extractor)}
+    errors: list[dict] | None = [] if args.errors else None
     if args.polnear:
-        report["polnear"] = evaluate_polnear(args.polnear, args.split, extractor)
+        report["polnear"] = evaluate_polnear(args.polnear, args.split, extractor, errors=errors)
     if args.articles:
-        report["articles"] = evaluate_articles(args.articles, extractor, model)
+        report["articles"] = evaluate_articles(args.articles, extractor, model, errors=errors)
     with open_output(args.output) as handle:
         handle.write(json.dumps(report, indent=2) + "\n")
+    if args.errors:
+        with open_output(args.errors) as handle:
+            handle.writelines(json.dumps(error, ensure_ascii=False) + "\n" for error in errors)
     return 0
 
 

@@ -54,6 +54,11 @@ def test_source_is_the_whole_phrase(extractor, text, source):
     [
         # the complement clause, "that" included, without the adverbials between cue and clause
         ("The envoy said on Monday that both armies would withdraw.", ["that both armies would withdraw"]),
+        # every clause the cue reports, "and that ..." included
+        (
+            "His sisters said that their father could be unyielding, and that the son had struggled.",
+            ["that their father could be unyielding, and that the son had struggled"],
+        ),
         # a closing attribution reports the clause before it
         ("Both armies will withdraw, officials said.", ["Both armies will withdraw"]),
         # "according to X": the rest of the sentence
@@ -96,6 +101,14 @@ def test_reported_words(extractor, text, reported):
         ("Twitter added five million users last quarter.", []),
         ("Fresh fighting is adding to the misery of civilians.", []),
         ("The rebels won the vote, claiming a third victory.", []),
+        # an inner speech verb that reports nothing of its own is the outer speaker's report of an act
+        ("But Okafor said the council has not replied to his letters.", ["Okafor"]),
+        ("The aide said Minister Jane Roe had urged both sides to talk.", ["Jane Roe"]),
+        # people counted are a source
+        ("Many in the hall said the truce would not last.", ["Many in the hall"]),
+        # a quotation opened with a straight mark and closed with a curly one, and the reverse
+        ('"Talks are the only way,\u201d said Jane Roe, a lawyer for the families.', ["Jane Roe"]),
+        ('\u201cTalks are the only way," said Jane Roe, a lawyer for the families.', ["Jane Roe"]),
     ],
 )
 def test_speakers(finder, text, expected):
@@ -107,3 +120,44 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
     (statement,) = extractor.extract(text)
     assert statement.cue[0] == text.rindex("said")
     assert [text[a:b] for a, b in statement.reported] == ["he would appeal"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a definite description no title fits is the person who spoke just before
+        (
+            "Jane Roe, who led the talks in Doha, urged both armies to hold their fire. The veteran negotiator said "
+            "the next round would open on Monday.",
+            ["Jane Roe", "Jane Roe"],
+        ),
+        # ... or the person a reporter asked
+        (
+            '"Will the troops stay?" a reporter asked Admiral John Okafor. "Only until May," the former admiral '
+            "replied.",
+            ["reporter", "John Okafor"],
+        ),
+        # a lower-case title before a name, with the state that owns it, rules out another state's president
+        (
+            "Ghana's President Kofi Mensah and Kenya's former president Daniel Otieno met in Accra. Mensah said the "
+            'talks had gone well. "Both armies must pull back," the former Kenyan leader said.',
+            ["Kofi Mensah", "Daniel Otieno"],
+        ),
+        # "the Iran-backed group" and "the rebels" are the armed group named last; "the group" the body that spoke
+        (
+            "The M23 took the town. Human Rights Watch said civilians died. The group said the army must protect "
+            "them. The Rwanda-backed rebels said they would hold the town.",
+            ["Human Rights Watch", "Human Rights Watch", "M23"],
+        ),
+        # the state that owns an unnamed official speaks
+        ("Norway's deputy U.N. ambassador said Oslo would fund the talks.", ["Norway"]),
+        # a bare "the government" is the state the article is about
+        (
+            "Fighting flared again in northern Mali on Sunday. Mali says the rebels broke the truce. The government "
+            "said on Monday that it would not negotiate.",
+            ["Mali", "Mali"],
+        ),
+    ],
+)
+def test_descriptions_resolve(finder, text, expected):
+    assert [s["speaker"] for s in finder(text)] == expected

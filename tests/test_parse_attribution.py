@@ -108,6 +108,9 @@ def test_reporter_question_after_a_quote(finder):
         ("British Ambassador Barbara Woodward said the council must act.", "Barbara Woodward", "United Kingdom"),
         ("Azerbaijan's Defence Ministry said the shelling had stopped.", "Azerbaijan's Defence Ministry", "Azerbaijan"),
         ("The Kremlin said the talks had been useful.", "Kremlin", None),
+        # a state's organ named by the state's adjective speaks for the state
+        ("The Philippine Navy said the ship would stay at the shoal.", "Philippine Navy", "Philippines"),
+        ("The Uzbek Embassy in Moscow said Tashkent backed the accord.", "Uzbek Embassy", "Uzbekistan"),
         ("Foreign Minister Sergei Lavrov said Moscow was ready for talks.", "Sergei Lavrov", None),
     ],
 )

@@ -427,14 +427,31 @@ def _same_principal(statement: dict, gold: GoldStatement, actors) -> bool:
     return a is not None and b is not None and (a.id == b.id or (a.country is not None and a.country == b.country))
 
 
-def evaluate_articles(directory: str | Path, extractor=None, model=None) -> dict:
+def _article_error(article_id: str, text: str, kind: str, statement: dict | None, gold: GoldStatement | None) -> dict:
+    """One mistake on an annotated article: what was predicted and what the annotation says, with the sentence."""
+    start = min(x for x in (statement and statement["start"], gold and gold.start) if x is not None)
+    end = max(x for x in (statement and statement["end"], gold and gold.end) if x is not None)
+    return {
+        "article": article_id,
+        "kind": kind,
+        "gold_speaker": gold.speaker if gold else None,
+        "gold_on_behalf_of": gold.on_behalf_of if gold else None,
+        "predicted_speaker": statement["speaker"] if statement else None,
+        "predicted_on_behalf_of": statement.get("on_behalf_of") if statement else None,
+        "context": text[max(0, start - 120) : end + 40].replace("\n", " "),
+    }
+
+
+def evaluate_articles(directory: str | Path, extractor=None, model=None, errors: list[dict] | None = None) -> dict:
     """Statement precision/recall (>= 50% token overlap of the statement span) and speaker, ``on_behalf_of``,
     actor and polarity accuracy over the matched statements, on annotated articles written for this project. A
     speaker counts as right under another name of the same actor (see :func:`_same_speaker`). ``extractor``
     defaults to the parse-based one.
 
     With a stance ``model``, also the end-to-end stance micro-F1: a predicted (statement, speaker, stance) counts
-    only when the statement was found, with the right speaker, and the label is in the gold set.
+    only when the statement was found, with the right speaker, and the label is in the gold set. Pass a list as
+    ``errors`` to have it filled with the mistakes, one dict each (kind: missed, spurious, speaker or
+    on_behalf_of; see :func:`_article_error`).
     """
     from classifier.pipeline import ArticleScorer
 
@@ -470,6 +487,8 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None) -> dict
                     # prefer the gold statement with the same speaker (coordinated speakers share one span)
                     candidates.append((not _same_speaker(statement, g, finder.actors, aliases), j))
             if not candidates:
+                if errors is not None:
+                    errors.append(_article_error(article_id, text, "spurious", statement, None))
                 continue
             _, j = min(candidates)
             used.add(j)
@@ -477,12 +496,17 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None) -> dict
             g = gold[j]
             same = _same_speaker(statement, g, finder.actors, aliases)
             speaker_ok += same
-            principal_ok += _same_principal(statement, g, finder.actors)
+            principal = _same_principal(statement, g, finder.actors)
+            principal_ok += principal
+            if errors is not None and not (same and principal):
+                errors.append(_article_error(article_id, text, "speaker" if not same else "on_behalf_of", statement, g))
             if model is not None and same:
                 stance_tp += len(set(statement["stances"]) & set(g.stances))
             actor = statement["actor"]["id"] if statement["actor"] else None
             actor_ok += _same_name(actor, g.actor)
             polarity_ok += statement["polarity"] == g.polarity
+        if errors is not None:
+            errors += [_article_error(article_id, text, "missed", None, g) for j, g in enumerate(gold) if j not in used]
     precision = matched / n_pred if n_pred else 0.0
     recall = matched / n_gold if n_gold else 0.0
     report = {

@@ -139,7 +139,15 @@ def render(args, config, runs, test, predictions, stance_probs, untuned, baselin
         + " | ".join(f"{untuned[k]:.3f}" for k in HEADLINE)
         + " |",
         "",
-        f"Training time per seed: {', '.join(f'{t:.0f} s' for t in times)} (mean {statistics.mean(times):.0f} s).",
+        f"Training time per seed: {', '.join(f'{t:.0f} s' for t in times)} (mean {statistics.mean(times):.0f} s); "
+        f"{config.train.epochs} epochs, precision {runs[0]['metrics'].get('precision', config.train.precision)}.",
+        "",
+        "Dev stance macro-F1 after each epoch (mean over seeds; the best epoch is kept): "
+        + ", ".join(
+            f"{statistics.mean(by_epoch):.3f}"
+            for by_epoch in zip(*(run["metrics"]["dev_macro_f1_by_epoch"] or [] for run in runs))
+        )
+        + ".",
         "",
         "## Per label (mean ± sd over seeds)",
         "",

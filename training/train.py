@@ -366,6 +366,7 @@ def train(config: Config, output_dir: str | Path, export: str | None = None) -> 
     metrics = {
         "train_examples": len(train_examples),
         "train_seconds": round(train_seconds, 1),
+        "precision": resolve_dtype(options.precision),
         "thresholds": model.thresholds,
         "dev_macro_f1_by_epoch": best.history if best else None,
         "dev": evaluate(model, dev_examples),

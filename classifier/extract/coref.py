@@ -95,13 +95,35 @@ def _titles(heads: str) -> tuple[re.Pattern, re.Pattern]:
 
 
 _TITLE_AFTER, _TITLE_BEFORE = _titles(_AGENT_WORDS)
+# A title in lower case right before a name, AP style, with the state that owns it: "Kenya's former president
+# Uhuru Kenyatta", "the U.N. human rights chief Volker Turk".
+_TITLE_LOWER_BEFORE = re.compile(
+    r"(?P<title>(?:(?:[A-Z][\w.\u2019'-]*(?:['\u2019]s)?|the|The)\s+){0,3}(?:[a-z][\w-]*\s+){0,3}?(?:"
+    + _ROLE_WORDS
+    + r"|admiral|commissioner|director|chairwoman|mediator|king|queen|emir|prince)s?)\s+$"
+)
+# Heads of definite descriptions of a person ("the former admiral replied", "the envoy said"): when no title seen
+# in the article fits, the person who spoke just before is meant.
+PERSON_HEADS = {
+    *ROLE_FITS, "admiral", "commissioner", "director", "official", "veteran", "politician", "lawmaker", "senator",
+    "prosecutor", "judge", "king", "queen", "emir", "prince", "monarch", "cleric", "archbishop", "negotiator",
+    "chairman", "chairwoman", "colonel", "officer", "warlord", "strongman", "ruler", "head", "aide", "adviser",
+    "advisor", "minister", "coordinator", "rapporteur", "chair", "premier", "governor", "mayor",
+}  # fmt: skip
 
 
 _ARMED_DESCRIPTION = re.compile(
-    r"(?i)the\s+(?:rebel|armed|militant|insurgent|separatist|jihadist|islamist|guerrilla)\s+"
-    r"(?:group|organi[sz]ation|movement|militia)"
+    r"(?i)the\s+(?:(?:[\w.-]+-(?:backed|aligned|allied|led)\s+)?(?:rebel|armed|militant|insurgent|separatist|"
+    r"jihadist|islamist|guerrilla)\s+(?:group|organi[sz]ation|movement|militia)|[\w.-]+-(?:backed|aligned|allied|"
+    r"led)\s+(?:group|organi[sz]ation|movement|militia|rebels|insurgents|fighters)|rebels|insurgents)"
 )
 # Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
+# A state's body named with no owner: "the government", "the energy ministry", "the presidency".
+_STATE_BODY = re.compile(
+    r"(?i)the\s+(?:(?:[a-z]+\s+)?(?:government|ministry|presidency|cabinet)|authorities|government\s+delegation)"
+)
+# The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
+_STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
 STATEMENT_HEADS = {"statement", "communique", "communiqué", "appeal", "verbale", "letter", "declaration", "message"}
 _NAME_WORD = r"(?:[A-Z][\w.\u2019'-]*|of|for|the|and|in|on|de|du|des|la|le|d[\u2019']\w+)"
 ACRONYM_DEFINED = re.compile(
@@ -142,6 +164,13 @@ class SpeakerAttributor:
         for mention in named:
             # "The European Union's foreign policy chief, Josep Borrell,": the title later descriptions refer to
             mention.role = mention.role or self._apposed_title(text, mention, _ROLE_WORDS)
+            owner = _STATE_OWNER.search(text, max(0, mention.start - 40), mention.start)
+            if mention.role and owner is not None and self.table.country_of(mention.role) is None:
+                if self.table.country_of(owner.group("owner")) is not None:  # "Ghana's President Kofi Mensah"
+                    mention.role = f"{owner.group('owner')}'s {mention.role}"
+            if not mention.role and not mention.is_organisation and len(mention.name.split()) > 1:
+                title = _TITLE_LOWER_BEFORE.search(text, max(0, mention.start - 70), mention.start)
+                mention.role = re.sub(r"^[Tt]he\s+", "", title.group("title")) if title is not None else ""
         self._with_roles = {}  # surname -> mentions with a role, in article order, for _role_from_earlier
         for mention in named:
             if mention.role and mention.name:
@@ -334,6 +363,13 @@ class SpeakerAttributor:
             group = next((m for m in reversed(before) if self._is_armed_group(m)), None)
             if group is not None:
                 return Attribution(group.name, mention, group.role)
+        head = mention.text.lower().split()[-1].rstrip("s") if mention.text.split() else ""
+        owner = _STATE_OWNER.search(text, max(0, mention.start - 60), mention.start)
+        if owner is not None and head in PERSON_HEADS and not self._apposed_name(text, mention, named):
+            # "Russia's deputy U.N. ambassador said", no name given: the state speaks through its official
+            actor = self.table.resolve(owner.group("owner"))
+            if actor is not None and actor.type == "government":
+                return Attribution(actor.id, mention, text[owner.start() : mention.end])
         apposed = next((m for m in named if m.name and _APPOSED_GAP.fullmatch(text[mention.end : m.start])
                         and re.match(r"\s*,", text[m.end : m.end + 3])), None)  # fmt: skip
         if apposed is not None and not apposed.is_organisation and len(apposed.name.split()) > 1:
@@ -345,7 +381,10 @@ class SpeakerAttributor:
         referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
-        head = mention.text.lower().split()[-1].rstrip("s") if mention.text.split() else ""
+        if head in PERSON_HEADS and re.match(r"(?i)the\s", mention.text):
+            person = self._last_person(text, mention, spoken, before)
+            if person is not None:
+                return person
         if re.match(r"(?i)the\s+\d+-year-old\b", mention.text):
             # "the 65-year-old said": the person who spoke last
             person = next((a for a in reversed(spoken) if a.person and a.mention is not None), None)
@@ -355,6 +394,13 @@ class SpeakerAttributor:
             issuer = self._issuer(text, mention, spoken)
             if issuer is not None:
                 return Attribution(issuer.speaker, mention, issuer.role, person=issuer.person)
+        if re.fullmatch(r"(?i)the\s+(?:draft|text)", mention.text) and re.search(
+            r"(?i)\bresolution\b", text[max(0, mention.start - 600) : mention.start]
+        ):
+            return Attribution("UN Security Council", mention, mention.text)  # "The text says": the resolution's
+        state = self._home_state(text, mention, before) if _STATE_BODY.fullmatch(mention.text) else None
+        if state is not None:
+            return Attribution(state, mention, mention.text)
         if head in ORG_HEADS and re.fullmatch(r"(?i)the\s+\S+", mention.text):
             # "the group said": the organisation that spoke last.
             for earlier in reversed(spoken):
@@ -365,6 +411,30 @@ class SpeakerAttributor:
         if re.fullmatch(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)", bare):
             return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
         return Attribution(bare, mention, bare)
+
+    @staticmethod
+    def _apposed_name(text: str, mention: Mention, named: list[Mention]) -> bool:
+        """A name set off after the description: "Russia's envoy, Vassily Nebenzia, said"."""
+        return any(m.name and _APPOSED_GAP.fullmatch(text[mention.end : m.start]) for m in named)
+
+    def _home_state(self, text: str, mention: Mention, before: list[Mention]) -> str | None:
+        """The state a bare "the government" or "the energy ministry" belongs to: the one the article has named
+        most so far (by name, capital or adjective), if it was named in the last few paragraphs."""
+        counts: dict[str, int] = {}
+        last: dict[str, int] = {}
+        for earlier in before:
+            actor = self.table.resolve(earlier.name)
+            state = actor.id if actor is not None and actor.type == "government" else None
+            if state is None and len(earlier.name.split()) == 1:
+                country = self.table.country_of(earlier.name)
+                state = self.table.by_country.get(country) if country is not None else None
+            if state is not None:
+                counts[state] = counts.get(state, 0) + 1
+                last[state] = earlier.start
+        if not counts:
+            return None
+        best = max(counts, key=lambda state: (counts[state], last[state]))
+        return best if mention.start - last[best] < 3000 else None
 
     def _group_speaker(self, text: str, mention: Mention, before: list[Mention]) -> str | None:
         """The body a group of its officials speaks for, or None: "ASEAN foreign ministers said" (ASEAN), and
@@ -477,6 +547,32 @@ class SpeakerAttributor:
             if earlier.mention.kind == "pronoun" and earlier.mention.text.lower() in ("he", "she"):
                 gender = "m" if earlier.mention.text.lower() == "he" else "f"
             return earlier if gender in (None, wanted) else None
+        return None
+
+    def _last_person(
+        self, text: str, description: Mention, spoken: list[Attribution], before: list[Mention]
+    ) -> Attribution | None:
+        """The person a definite description that no title fits continues: the one a reporter asked just before
+        ('"...?" a reporter asked Kirby. "No," the former admiral replied'), else the person who spoke last
+        within a few paragraphs ("Hillary Clinton urged ... The top U.S. diplomat said"), unless a title or state
+        in the description rules them out ("the former Kenyan leader" is not Rwanda's president)."""
+        country = self.table.country_of(" ".join(description.text.split()[1:-1]))
+        for earlier in reversed(spoken):
+            if earlier.mention is None or earlier.mention.start >= description.start:
+                continue
+            if description.start - earlier.mention.start > 1500:
+                return None
+            if earlier.speaker == "reporter":
+                asked = self._asked(text, earlier.mention, before)
+                if asked is not None:
+                    return Attribution(asked.speaker, description, asked.role, person=True)
+                continue
+            if not earlier.person:
+                continue
+            theirs = self.table.country_of(earlier.role) if earlier.role else None
+            if country is not None and theirs is not None and theirs != country:
+                return None
+            return Attribution(earlier.speaker, description, earlier.role, person=True)
         return None
 
     def _last_body_speaker(

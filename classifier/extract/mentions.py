@@ -244,8 +244,8 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
     mentions, run = [], []
 
     def close() -> None:
-        while run and (run[-1][2].lower() in CONNECTORS or run[-1][2].lower() in STOP_CAPITALS):
-            run.pop()
+        while run and (run[-1][2].lower() in CONNECTORS or run[-1][2].lower().rstrip(".") in STOP_CAPITALS):
+            run.pop()  # "in northern Mali on Sunday.": the name ends before the day
         while run and (run[0][2].lower() in CONNECTORS or run[0][2].lower() in STOP_CAPITALS):
             run.pop(0)
         if run and any(t[2][0].isupper() for t in run):

@@ -64,6 +64,9 @@ SAYING = {
     "writes", "wrote", "argue", "argues", "argued", "explain", "explains", "explained", "reply", "replied", "insist",
     "insists", "insisted", "note", "notes", "noted", "predict", "predicts", "predicted",
 }  # fmt: skip
+# Counted people as the subject of a saying verb: "Many in the crowd said", "half said", "six in 10 said".
+QUANTITIES = {"many", "most", "some", "half", "all", "few", "several", "others", "majority", "minority", "one"}
+QUANTITIES |= {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 LIST_PREPOSITIONS = {"including", "among", "like", "such"}
 REPRESENTATIVES = {"envoys", "ministers", "representatives", "ambassadors", "delegations", "leaders", "diplomats"}
 _RELATIVE = {"which", "who", "that"}
@@ -357,6 +360,12 @@ class ParseLinker:
                 if not words & wrappers or token.lower_ in wrappers:
                     return mention
                 break  # "the ISPR statement", "Envoys of the United States": the owner alone
+        if any_noun and token.lower_ in QUANTITIES and token.dep_ in ("nsubj", "csubj"):
+            # "Many in the crowd said", "half of those polled said", "six in 10 said": the people counted speak
+            end = max([c.right_edge.i for c in token.rights if c.dep_ == "prep"] + [token.i])
+            span = token.doc[token.i : end + 1]
+            begin = _at(token) - token.idx + span.start_char
+            return Mention(begin, begin + len(span.text), span.text, "description", role=span.text)
         if token.tag_ in ("PRP", "PRP$", "WP", "WP$", "WDT", "EX", "DT"):
             return None
         # A subject the mention patterns missed ("Council members", "his party", "That faction"); a thing is not a
@@ -391,11 +400,25 @@ class ParseLinker:
                     dropped.add(id(inner))
                 elif outer[0].i > inner[0].i:
                     dropped.add(id(outer))  # "Turkey has supported the offensive, officials said.": a source tag
-                elif _reported_clause(outer[0], inner[0]) and inner[0].lower_.startswith(SPEECH_STEMS):
+                elif (
+                    _reported_clause(outer[0], inner[0])
+                    and inner[0].lower_.startswith(SPEECH_STEMS)
+                    and _reports_words(inner[0])
+                ):
                     dropped.add(id(outer))
                 else:  # an act, or a verb deep in the reported clause ("as long as Morocco denied")
                     dropped.add(id(inner))
         return [item for item in linked if id(item) not in dropped]
+
+
+def _reports_words(verb) -> bool:
+    """The speech verb reports something of its own: not negated ("said Trump has not replied to his requests" is
+    the outer speaker's report of an act) and with a clause, object or quotation after it."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return False
+    return any(c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "oprd") or c.is_quote for c in verb.rights) or any(
+        c.dep_ == "prep" and c.lower_ in ("for", "on") for c in verb.rights
+    )
 
 
 def _governs(outer, inner) -> bool:

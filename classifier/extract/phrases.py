@@ -53,7 +53,11 @@ def set_phrases(doc, statement: RawStatement, verb, others: list, source) -> Non
     complement = clauses[0] if clauses else None
     named = [c for c in verb.children if c.dep_ in ("dobj", "oprd")]
     if complement is not None:
-        statement.reported = [_extent(complement)]
+        # "said their father could be unyielding, and that the son had struggled": every clause the verb reports
+        more = [c for c in verb.children if c.dep_ == "conj" and any(m.dep_ == "mark" for m in c.children)]
+        more += [c for c in complement.children if c.dep_ == "conj" and any(m.dep_ == "mark" for m in c.children)]
+        spans = [_extent(complement), *(_extent(c) for c in more if c.i > complement.i)]
+        statement.reported = [(spans[0][0], max(end for _, end in spans))]
     elif verb.lower_ in NAMING_VERBS and named:
         # "called the plan reckless": what is named and what it is called
         statement.reported = [(_extent(named[0])[0], _extent(named[-1])[1])]

@@ -74,13 +74,25 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Quote
                 open_at = None
                 i += 2
                 continue
-        elif char == closer or (char in CLOSERS and closer != '"'):
+        elif char == closer or (char in CLOSERS and closer != '"') or _mixed_close(text, open_at, i, closer, end):
             quotes.append(Quote(open_at, i + 1, open_at + 1, i, True))
             open_at = None
         i += 1
     if open_at is not None and end - open_at > width:
         quotes.append(Quote(open_at, end, open_at + width, end, False))
     return quotes
+
+
+def _mixed_close(text: str, open_at: int, i: int, closer: str, end: int) -> bool:
+    """A quotation opened with one style of mark and closed with the other, as copy pasted together from two
+    sources has: '"We will talk,” she said' (no curly quote opened inside it) or '“We will talk," she
+    said' (a straight mark after the closing punctuation)."""
+    if closer == '"' and text[i] == "\u201d":
+        return "\u201c" not in text[open_at + 1 : i]
+    if closer == "\u201d" and text[i] == '"':
+        after = text[i + 1 : i + 2]
+        return text[i - 1 : i] in (",", ".", "!", "?") and (i + 1 >= end or after.isspace())
+    return False
 
 
 def _opens_doubled(text: str, i: int, end: int) -> bool:
