@@ -104,6 +104,8 @@ def test_reported_words(extractor, text, reported):
         # an inner speech verb that reports nothing of its own is the outer speaker's report of an act
         ("But Okafor said the council has not replied to his letters.", ["Okafor"]),
         ("The aide said Minister Jane Roe had urged both sides to talk.", ["Jane Roe"]),
+        # "each side accusing the other" narrates a dispute; it names no speaker
+        ("Two truces broke down within hours, with each side accusing the other of firing first.", []),
         # people counted are a source
         ("Many in the hall said the truce would not last.", ["Many in the hall"]),
         # a quotation opened with a straight mark and closed with a curly one, and the reverse

@@ -360,6 +360,8 @@ class ParseLinker:
                 if not words & wrappers or token.lower_ in wrappers:
                     return mention
                 break  # "the ISPR statement", "Envoys of the United States": the owner alone
+        if any(c.dep_ == "det" and c.lower_ == "each" for c in token.children):
+            return None  # "with each side accusing the other": narration of a dispute, no one speaker
         if any_noun and token.lower_ in QUANTITIES and token.dep_ in ("nsubj", "csubj"):
             # "Many in the crowd said", "half of those polled said", "six in 10 said": the people counted speak
             end = max([c.right_edge.i for c in token.rights if c.dep_ == "prep"] + [token.i])
