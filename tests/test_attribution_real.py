@@ -106,6 +106,15 @@ def test_reported_words(extractor, text, reported):
         ("The aide said Minister Jane Roe had urged both sides to talk.", ["Jane Roe"]),
         # "each side accusing the other" narrates a dispute; it names no speaker
         ("Two truces broke down within hours, with each side accusing the other of firing first.", []),
+        # a list with "the" after a comma, and a list set after the noun's own clause
+        (
+            "Donors, among them Norway, the Netherlands and Ghana, urged both sides to talk.",
+            ["Norway", "Netherlands", "Ghana"],
+        ),
+        (
+            "Several states that sent monitors, among them Peru, Chile and Ghana, have urged a truce.",
+            ["Peru", "Chile", "Ghana"],
+        ),
         # people counted are a source
         ("Many in the hall said the truce would not last.", ["Many in the hall"]),
         # a quotation opened with a straight mark and closed with a curly one, and the reverse
@@ -138,6 +147,13 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             '"Will the troops stay?" a reporter asked Admiral John Okafor. "Only until May," the former admiral '
             "replied.",
             ["reporter", "John Okafor"],
+        ),
+        # "he" after an unnamed reporter's question is whoever was answering, not a name in the question
+        (
+            "Spokesman Jon Okafor said the embassy would stay open. Reporters pressed him on the shelling of the "
+            'West African port. "Will you blame the rebels?" another reporter asked. "We blame anyone who fires on '
+            'civilians," he said.',
+            ["Jon Okafor", "Reporters", "reporter", "Jon Okafor"],
         ),
         # a lower-case title before a name, with the state that owns it, rules out another state's president
         (

@@ -117,6 +117,8 @@ _ARMED_DESCRIPTION = re.compile(
     r"jihadist|islamist|guerrilla)\s+(?:group|organi[sz]ation|movement|militia)|[\w.-]+-(?:backed|aligned|allied|"
     r"led)\s+(?:group|organi[sz]ation|movement|militia|rebels|insurgents|fighters)|rebels|insurgents)"
 )
+# The press at a briefing, whose questions a later "he said" answers rather than continues.
+_REPORTERS = re.compile(r"(?i)(?:the\s+)?(?:reporters?|journalists?|correspondents?)")
 # Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
 # A state's body named with no owner: "the government", "the energy ministry", "the presidency".
 _STATE_BODY = re.compile(
@@ -522,11 +524,11 @@ class SpeakerAttributor:
         for earlier in reversed(spoken):
             if earlier.mention is None or earlier.mention.start >= pronoun.start:
                 continue
-            if earlier.speaker == "reporter":
-                asked = self._asked(text, earlier.mention, before)
+            if earlier.speaker == "reporter" or _REPORTERS.fullmatch(earlier.speaker):
+                asked = self._asked(text, earlier.mention, before) if earlier.speaker == "reporter" else None
                 if asked is not None:
                     return asked  # '"...?" a reporter asked Misri. "...," he said': the answer is Misri's
-                continue
+                continue  # '"...?" another reporter asked. "...," he said': whoever was answering them
             if not earlier.person or pronoun.start - earlier.mention.start > 1500:
                 return None
             if any(

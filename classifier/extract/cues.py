@@ -65,7 +65,7 @@ CASUALTIES = re.compile(
 )
 # A number in the words "according to" sources: digits or a number word ("Hundreds of civilians").
 COUNT = re.compile(r"\d|\b(?:hundreds|thousands|millions|dozens|scores|tens of thousands)\b", re.IGNORECASE)
-COORDINATION = re.compile(r"\s*,\s*|\s*,?\s+and\s+(?:the\s+)?")
+COORDINATION = re.compile(r"\s*,\s*(?:the\s+)?|\s*,?\s+and\s+(?:the\s+)?")  # "Norway, the Netherlands and Britain"
 # Words allowed between a subject and its cue ("Turkey has also", "The ministry said in a statement").
 FILLER = {
     "has", "have", "had", "also", "again", "repeatedly", "later", "earlier", "separately", "then", "jointly",

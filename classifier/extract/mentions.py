@@ -22,6 +22,7 @@ TITLE_WORDS = ROLE_WORDS | {
     "high", "special", "field", "marshal", "colonel", "major", "lieutenant", "admiral", "brigadier", "captain",
     "affairs", "department", "coordinator", "rapporteur", "commissioner", "adviser", "advisor", "aide",
     "counsellor", "councillor", "speaker", "attorney", "justice", "judge", "director", "director-general",
+    "senators", "presidents", "ambassadors", "generals",  # "Senators Joseph Biden, Richard Lugar and ..."
 }  # fmt: skip
 # Bodies an officer serves, beyond ORG_WORDS: "of U.S. Central Command", "of the UN peacekeeping force".
 SERVICE_WORDS = {"command", "force", "operation", "corps", "navy", "guard"}

@@ -70,6 +70,7 @@ QUANTITIES |= {"two", "three", "four", "five", "six", "seven", "eight", "nine", 
 LIST_PREPOSITIONS = {"including", "among", "like", "such"}
 REPRESENTATIVES = {"envoys", "ministers", "representatives", "ambassadors", "delegations", "leaders", "diplomats"}
 _RELATIVE = {"which", "who", "that"}
+_LIST_AFTER_CLAUSE = re.compile(r"\s+(?:that|which|who)\s[^,;:\"\u201c]{1,120}?(?=,\s*(?:among them|including|such as)\s)")
 _LIST_INTRO = re.compile(r"\s*,?\s*(?:among them|including|such as|notably|like)\s+(?:the\s+)?", re.IGNORECASE)
 _NOUN_LEFT = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case", "predet", "npadvmod"}
 # Cue words that are speech only with a clause after them: "Syria has maintained some 14,000 troops" is keeping,
@@ -279,6 +280,10 @@ class ParseLinker:
         """The names listed right after a plural subject ("governments, among them France, Algeria, and Jordan,",
         "members such as Brazil and China"), read off the text: the parser often attaches such lists elsewhere."""
         intro = _LIST_INTRO.match(text, _at(noun) + len(noun.text))
+        if intro is None:
+            # after a clause of the noun's own: "governments that sent observers to the talks, among them Russia,"
+            after = _LIST_AFTER_CLAUSE.match(text, _at(noun) + len(noun.text), min(sentence.end, _at(noun) + 160))
+            intro = _LIST_INTRO.match(text, after.end()) if after is not None else None
         if intro is None:
             return []
         named = [m for m in sentence.mentions if m.kind == "named" and m.start >= intro.end()]
