@@ -59,6 +59,9 @@ def test_source_is_the_whole_phrase(extractor, text, source):
             "His sisters said that their father could be unyielding, and that the son had struggled.",
             ["that their father could be unyielding, and that the son had struggled"],
         ),
+        # whoever is urged or called on is part of what is asked
+        ("The council urged him to resign.", ["him to resign"]),
+        ("Lawmakers called on both parties to return to the table.", ["both parties to return to the table"]),
         # a closing attribution reports the clause before it
         ("Both armies will withdraw, officials said.", ["Both armies will withdraw"]),
         # "according to X": the rest of the sentence
@@ -179,3 +182,12 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
 )
 def test_descriptions_resolve(finder, text, expected):
     assert [s["speaker"] for s in finder(text)] == expected
+
+
+def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
+    text = (
+        "The campaign called on the agency to review the pipes and said the administration should test every child."
+    )
+    (statement,) = extractor.extract(text)
+    assert [text[a:b] for a, b in statement.reported] == ["the agency to review the pipes"]
+    assert [text[a:b] for a, b in statement.also_reported] == ["the administration should test every child"]

@@ -227,6 +227,8 @@ def _predicted_spans(text: str, sentences: list, attributed: list) -> tuple[list
         elif content:
             contents.append(content)
             last_paragraph = statement.paragraph
+        # the same speaker's other cues in the sentence are attributions of their own
+        extra = [[span] for span in getattr(statement, "also_reported", [])]
         here = index.get(statement.start)
         if statement.kind == "direct" and here is not None and content:
             before = []  # '"We lost." "We will not lose again," she said.': both quotations are hers
@@ -240,6 +242,7 @@ def _predicted_spans(text: str, sentences: list, attributed: list) -> tuple[list
                     break
                 after += [(q.start, q.end) for q in sentence.quotes if q.start >= sentence.start]
             contents[-1] = before + contents[-1] + after
+        contents += extra
         if statement.cue is None and statement.mention is not None and statement.mention is last_mention:
             continue  # a quotation continuing the last speaker's, in a later paragraph: the same source
         last_mention = statement.mention

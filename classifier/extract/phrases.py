@@ -57,11 +57,30 @@ def set_phrases(doc, statement: RawStatement, verb, others: list, source) -> Non
         more = [c for c in verb.children if c.dep_ == "conj" and any(m.dep_ == "mark" for m in c.children)]
         more += [c for c in complement.children if c.dep_ == "conj" and any(m.dep_ == "mark" for m in c.children)]
         spans = [_extent(complement), *(_extent(c) for c in more if c.i > complement.i)]
-        statement.reported = [(spans[0][0], max(end for _, end in spans))]
+        start = spans[0][0]
+        if complement.dep_ == "xcomp" and complement.head.i == verb.i:
+            # "urged him to resign", "called on Sanders to do the same", "called for a prosecutor to ...": the
+            # one asked is part of what is asked
+            asked = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i < complement.i]
+            for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "upon", "for")):
+                asked += [c for c in prep.children if c.dep_ == "pobj" and c.i < complement.i]
+            start = min([start, *(_extent(c)[0] for c in asked)])
+        statement.reported = [(start, max(end for _, end in spans))]
     elif verb.lower_ in NAMING_VERBS and named:
         # "called the plan reckless": what is named and what it is called
         statement.reported = [(_extent(named[0])[0], _extent(named[-1])[1])]
-    elif verb.dep_ == "parataxis":
+    if statement.reported:
+        # "Clinton adds that she has released her returns and called on Sanders to do the same": the speaker's
+        # other cues of the sentence report words of their own
+        taken = statement.reported[0]
+        for other in others:
+            if other.i == verb.i:
+                continue
+            clause = next((c for c in other.children if c.dep_ in ("ccomp", "xcomp")), None)
+            span = _extent(clause) if clause is not None else None
+            if span is not None and (span[1] <= taken[0] or span[0] >= taken[1]):
+                statement.also_reported.append(span)
+    if verb.dep_ == "parataxis" and not statement.reported:
         # "The talks, Ruto added, would resume in May": the clause around the attribution
         clause, aside = _extent(verb.head), (_at(verb.left_edge), _extent(verb)[1])
         statement.reported = [s for s in _trimmed(doc, [(clause[0], aside[0]), (aside[1], clause[1])]) if s]

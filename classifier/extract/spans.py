@@ -20,7 +20,9 @@ class RawStatement:
     Where the parse gave them, ``source`` is the whole noun phrase that utters the cue, titles, appositions and
     relative clauses included ("Jane Roe, a lawyer for the family,"; "who" in "X, who said ..."), and ``reported``
     the words the cue reports: its complement clause ("said *that the talks had failed*"), or the clause a closing
-    "..., officials said" or "according to X" sources. ``mention`` stays the span attribution resolves.
+    "..., officials said" or "according to X" sources; ``also_reported`` the clauses the same speaker's other cues
+    of the sentence report ("adds that ... and called on X to ..."). ``mention`` stays the span attribution
+    resolves.
     """
 
     start: int
@@ -34,3 +36,4 @@ class RawStatement:
     speakers: list[Mention] = field(default_factory=list)
     source: tuple[int, int] | None = None
     reported: list[tuple[int, int]] = field(default_factory=list)
+    also_reported: list[tuple[int, int]] = field(default_factory=list)  # the clauses of the speaker's other cues
