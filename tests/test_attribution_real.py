@@ -185,9 +185,7 @@ def test_descriptions_resolve(finder, text, expected):
 
 
 def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
-    text = (
-        "The campaign called on the agency to review the pipes and said the administration should test every child."
-    )
+    text = "The campaign called on the agency to review the pipes and said the administration should test every child."
     (statement,) = extractor.extract(text)
     assert [text[a:b] for a, b in statement.reported] == ["the agency to review the pipes"]
     assert [text[a:b] for a, b in statement.also_reported] == ["the administration should test every child"]

@@ -70,7 +70,10 @@ QUANTITIES |= {"two", "three", "four", "five", "six", "seven", "eight", "nine", 
 LIST_PREPOSITIONS = {"including", "among", "like", "such"}
 REPRESENTATIVES = {"envoys", "ministers", "representatives", "ambassadors", "delegations", "leaders", "diplomats"}
 _RELATIVE = {"which", "who", "that"}
-_LIST_AFTER_CLAUSE = re.compile(r"\s+(?:that|which|who)\s[^,;:\"\u201c]{1,120}?(?=,\s*(?:among them|including|such as)\s)")
+# "governments that sent observers to the talks, among them ...": the noun's own clause before its list
+_LIST_AFTER_CLAUSE = re.compile(
+    r"\s+(?:that|which|who)\s[^,;:\"\u201c]{1,120}?(?=,\s*(?:among them|including|such as)\s)"
+)
 _LIST_INTRO = re.compile(r"\s*,?\s*(?:among them|including|such as|notably|like)\s+(?:the\s+)?", re.IGNORECASE)
 _NOUN_LEFT = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case", "predet", "npadvmod"}
 # Cue words that are speech only with a clause after them: "Syria has maintained some 14,000 troops" is keeping,
