@@ -410,7 +410,7 @@ class SpeakerAttributor:
                     if earlier.speaker != "unknown" and earlier.mention.kind in ("named", "pronoun"):
                         return Attribution(earlier.speaker, mention, earlier.role)
         bare = re.sub(r"(?i)^(?:the|a|an)\s+", "", mention.text)
-        if re.fullmatch(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)", bare):
+        if re.match(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)\b", bare):
             return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
         return Attribution(bare, mention, bare)
 
