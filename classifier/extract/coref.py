@@ -119,13 +119,13 @@ _ARMED_DESCRIPTION = re.compile(
 )
 # The press at a briefing, whose questions a later "he said" answers rather than continues.
 _REPORTERS = re.compile(r"(?i)(?:the\s+)?(?:reporters?|journalists?|correspondents?)")
-# Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
 # A state's body named with no owner: "the government", "the energy ministry", "the presidency".
 _STATE_BODY = re.compile(
     r"(?i)the\s+(?:(?:[a-z]+\s+)?(?:government|ministry|presidency|cabinet)|authorities|government\s+delegation)"
 )
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
+# Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
 STATEMENT_HEADS = {"statement", "communique", "communiqué", "appeal", "verbale", "letter", "declaration", "message"}
 _NAME_WORD = r"(?:[A-Z][\w.\u2019'-]*|of|for|the|and|in|on|de|du|des|la|le|d[\u2019']\w+)"
 ACRONYM_DEFINED = re.compile(
