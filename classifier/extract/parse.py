@@ -64,7 +64,7 @@ SAYING = {
     "writes", "wrote", "argue", "argues", "argued", "explain", "explains", "explained", "reply", "replied", "insist",
     "insists", "insisted", "note", "notes", "noted", "predict", "predicts", "predicted",
 }  # fmt: skip
-# Counted people as the subject of a saying verb: "Many in the crowd said", "half said", "six in 10 said".
+# Counted people as the subject of a saying verb: "Many in the crowd said", "half of those polled said".
 QUANTITIES = {"many", "most", "some", "half", "all", "few", "several", "others", "majority", "minority", "one"}
 QUANTITIES |= {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 LIST_PREPOSITIONS = {"including", "among", "like", "such"}
@@ -371,7 +371,7 @@ class ParseLinker:
         if any(c.dep_ == "det" and c.lower_ == "each" for c in token.children):
             return None  # "with each side accusing the other": narration of a dispute, no one speaker
         if any_noun and token.lower_ in QUANTITIES and token.dep_ in ("nsubj", "csubj"):
-            # "Many in the crowd said", "half of those polled said", "six in 10 said": the people counted speak
+            # "Many in the crowd said", "half of those polled said": the people counted speak
             end = max([c.right_edge.i for c in token.rights if c.dep_ == "prep"] + [token.i])
             span = token.doc[token.i : end + 1]
             begin = _at(token) - token.idx + span.start_char
