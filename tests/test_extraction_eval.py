@@ -93,6 +93,29 @@ def test_annotated_articles_are_scored(tmp_path):
     assert report["speaker_accuracy"] == 1.0 and report["actor_accuracy"] == 1.0
 
 
+def test_eval_extraction_writes_the_mistakes(tmp_path):
+    from classifier.cli import main
+
+    article = 'Fighting resumed on Monday.\n\n"We will defend our land," Azerbaijani President Ilham Aliyev said.'
+    (tmp_path / "a-3.txt").write_text(article, encoding="utf-8")
+    statements = [
+        {"text": '"We will defend our land," Azerbaijani President Ilham Aliyev said.', "speaker": "Nikol Pashinyan",
+         "speaker_mention": "Azerbaijani President Ilham Aliyev", "actor": None, "polarity": "asserted"},
+        {"text": "Fighting resumed on Monday.", "speaker": "Nobody", "speaker_mention": "", "actor": None,
+         "polarity": "asserted"},
+    ]  # fmt: skip
+    (tmp_path / "a-3.json").write_text(json.dumps({"id": "a-3", "statements": statements}), encoding="utf-8")
+    errors = tmp_path / "errors.jsonl"
+    assert main(["eval-extraction", "--articles", str(tmp_path), "--output", str(tmp_path / "r.json"),
+                 "--errors", str(errors)]) == 0  # fmt: skip
+    found = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    assert {(e["kind"], e["gold_speaker"], e["predicted_speaker"]) for e in found} == {
+        ("speaker", "Nikol Pashinyan", "Ilham Aliyev"),
+        ("missed", "Nobody", None),
+    }
+    assert all(e["article"] == "a-3" and e["context"] for e in found)
+
+
 def test_annotated_text_missing_from_article_is_an_error(tmp_path):
     import pytest
 
