@@ -107,6 +107,8 @@ def test_reported_words(extractor, text, reported):
         # an inner speech verb that reports nothing of its own is the outer speaker's report of an act
         ("But Okafor said the council has not replied to his letters.", ["Okafor"]),
         ("The aide said Minister Jane Roe had urged both sides to talk.", ["Jane Roe"]),
+        # a figure sourced with "according to" is not a statement, in words as in digits
+        ("Three officers were killed when their helicopter crashed, according to the defence ministry.", []),
         # "each side accusing the other" narrates a dispute; it names no speaker
         ("Two truces broke down within hours, with each side accusing the other of firing first.", []),
         # a list with "the" after a comma, and a list set after the noun's own clause
@@ -170,6 +172,25 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "them. The Rwanda-backed rebels said they would hold the town.",
             ["Human Rights Watch", "Human Rights Watch", "M23"],
         ),
+        # any other definite description right after a person spoke continues that person
+        (
+            "Defence Minister Amina Diallo told lawmakers the offensive would go on. The former human rights lawyer "
+            "said troops had orders to spare civilians.",
+            ["Amina Diallo", "Amina Diallo"],
+        ),
+        # "his government" is the state of the titled person named last
+        (
+            "Japanese Prime Minister Kenji Sato told parliament he hoped both sides would show restraint, and his "
+            "government urged them to resolve the dispute through talks.",
+            ["Kenji Sato", "Japan"],
+        ),
+        # a body's members named with the body, and a state's adjective before its government
+        ("Deputies of the opposition New Democracy party accused him of yielding.", ["New Democracy"]),
+        ("The Philippine government said it would pursue the commanders.", ["Philippines"]),
+        # unnamed officials: the state in the description, and "administration" for Washington
+        ('"France will honour its commitments," a senior French diplomat said.', ["France"]),
+        ('"Nobody wants a confrontation," a senior administration official said.', ["United States"]),
+        ("Several protesters told reporters the troops should leave.", ["protesters"]),
         # the state that owns an unnamed official speaks
         ("Norway's deputy U.N. ambassador said Oslo would fund the talks.", ["Norway"]),
         # a bare "the government" is the state the article is about

@@ -115,8 +115,14 @@ PERSON_HEADS = {
 _ARMED_DESCRIPTION = re.compile(
     r"(?i)the\s+(?:(?:[\w.-]+-(?:backed|aligned|allied|led)\s+)?(?:rebel|armed|militant|insurgent|separatist|"
     r"jihadist|islamist|guerrilla)\s+(?:group|organi[sz]ation|movement|militia)|[\w.-]+-(?:backed|aligned|allied|"
-    r"led)\s+(?:group|organi[sz]ation|movement|militia|rebels|insurgents|fighters)|rebels|insurgents)"
+    r"led)\s+(?:group|organi[sz]ation|movement|militia|rebels|insurgents|fighters)|rebels|insurgents|(?:rebel\s+)?faction)"
 )
+# Members of a body named after them: "Deputies of the opposition New Democracy party", "officials from the AU".
+_MEMBERS = re.compile(
+    r"(?i)(?:the\s+|some\s+|several\s+)?(?:deputies|members|lawmakers|legislators|officials|leaders|ministers|"
+    r"representatives|envoys|diplomats|delegates)"
+)
+_MEMBERS_OF = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?(?:(?:[a-z][\w-]*)\s+){0,2}")
 # The press at a briefing, whose questions a later "he said" answers rather than continues.
 _REPORTERS = re.compile(r"(?i)(?:the\s+)?(?:reporters?|journalists?|correspondents?)")
 # A state's body named with no owner: "the government", "the energy ministry", "the presidency".
@@ -314,7 +320,12 @@ class SpeakerAttributor:
         before = [m for m in named if m.end <= mention.start and m.name]
         body = self._body_of_spokesperson(text, mention, named)
         if body is not None:
-            return Attribution(body, mention, mention.text)
+            return Attribution(self._state_of_adjective(body) or body, mention, mention.text)
+        members = _MEMBERS_OF.match(text, mention.end) if _MEMBERS.fullmatch(mention.text) else None
+        owner = next((m for m in named if members is not None and m.start == members.end() and m.name), None)
+        if owner is not None:
+            # "Deputies of the conservative New Democracy party accused him": the body they belong to
+            return Attribution(self._acronyms.get(owner.name, owner.name), mention, mention.text)
         if re.fullmatch(
             r"(?i)(?:a|an)\s+spokes(?:man|woman|person)(?:\s+for\s+the\s+\w+)?", self._with_for(text, mention)
         ):
@@ -346,6 +357,9 @@ class SpeakerAttributor:
             body = self._group_speaker(text, mention, before)
             if body is not None:
                 return Attribution(body, mention, mention.role)
+            state = self._state_of_adjective(mention.name)
+            if state is not None:
+                return Attribution(state, mention, mention.role)  # "The Philippine government said"
             return Attribution(mention.name, mention, mention.role)
         if mention.kind == "pronoun":
             last = self._last_person_speaker(text, mention, spoken, before)
@@ -387,6 +401,17 @@ class SpeakerAttributor:
             person = self._last_person(text, mention, spoken, before)
             if person is not None:
                 return person
+        if (
+            re.match(r"(?i)the\s", mention.text)
+            and head not in ORG_HEADS | STATEMENT_HEADS
+            and not _REPORTERS.fullmatch(bare_text := re.sub(r"(?i)^the\s+", "", mention.text))
+            and not bare_text.endswith("s")
+        ):
+            # "Sidiki Kaba told lawmakers ... The former human rights lawyer said": a description no title or
+            # noun list covers continues the person who spoke just before
+            person = self._last_person(text, mention, spoken, before, reach=600)
+            if person is not None:
+                return person
         if re.match(r"(?i)the\s+\d+-year-old\b", mention.text):
             # "the 65-year-old said": the person who spoke last
             person = next((a for a in reversed(spoken) if a.person and a.mention is not None), None)
@@ -400,6 +425,11 @@ class SpeakerAttributor:
             r"(?i)\bresolution\b", text[max(0, mention.start - 600) : mention.start]
         ):
             return Attribution("UN Security Council", mention, mention.text)  # "The text says": the resolution's
+        owned = re.fullmatch(r"(?i)(?:his|her)\s+(?:government|administration|cabinet)", mention.text)
+        titled = [m for m in before if not m.is_organisation and m.role and self.table.country_of(m.role)]
+        country = self.table.country_of(titled[-1].role) if owned and titled else None
+        if country is not None and country in self.table.by_country:
+            return Attribution(self.table.by_country[country], mention, mention.text)  # "Hashimoto ... his government"
         state = self._home_state(text, mention, before) if _STATE_BODY.fullmatch(mention.text) else None
         if state is not None:
             return Attribution(state, mention, mention.text)
@@ -409,10 +439,22 @@ class SpeakerAttributor:
                 if earlier.mention is not None and earlier.mention.start < mention.start and not earlier.person:
                     if earlier.speaker != "unknown" and earlier.mention.kind in ("named", "pronoun"):
                         return Attribution(earlier.speaker, mention, earlier.role)
-        bare = re.sub(r"(?i)^(?:the|a|an)\s+", "", mention.text)
+        # "Several protesters told reporters" is the protesters; "Many in the hall said" keeps its quantity
+        bare = re.sub(
+            r"(?i)^(?:the|a|an)\s+|^(?:some|several|many|a few|two|three|dozens of|hundreds of)\s+(?!(?:in|of|at)\b)",
+            "",
+            mention.text,
+        )
         if re.match(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)\b", bare):
             return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
         return Attribution(bare, mention, bare)
+
+    def _state_of_adjective(self, name: str) -> str | None:
+        """The state a lone adjective left of a body's name stands for ("Philippine", "Greek"), or None for a name."""
+        if len(name.split()) != 1 or self.table.resolve(name) is not None:
+            return None
+        country = self.table.country_of(name)
+        return self.table.by_country.get(country) if country is not None else None
 
     @staticmethod
     def _apposed_name(text: str, mention: Mention, named: list[Mention]) -> bool:
@@ -476,13 +518,16 @@ class SpeakerAttributor:
         spokesman" -> "Israeli military", "a spokesman for the Kremlin" -> "Kremlin"."""
         words = mention.text.split()
         indefinite = re.search(r"(?i)\b(?:a|an|one)\s+$", text[max(0, mention.start - 4) : mention.start])
-        if not words or not re.fullmatch(r"(?i)spokes\w+|adviser|advisor|official|source", words[-1]):
+        if not words or not re.fullmatch(r"(?i)spokes\w+|adviser|advisor|official|source|diplomat", words[-1]):
             return None
         if not (indefinite or words[0].lower() in ("a", "an", "one")):
             return None
-        body = " ".join(w for w in words[:-1] if w.lower() not in ("a", "an", "one"))
+        # "a senior French diplomat": the capitalised words name the body, "senior" and "top" do not
+        body = " ".join(w for w in words[:-1] if w.lower() not in ("a", "an", "one", "senior", "top", "western"))
         if body and body[0].isupper():
             return body
+        if body.lower() == "administration":
+            return "United States"  # "a senior administration official": wire copy's phrase for Washington
         after = re.match(r"\s+for\s+(?:the\s+)?", text[mention.end : mention.end + 12])
         if after:
             start = mention.end + after.end()
@@ -541,7 +586,7 @@ class SpeakerAttributor:
                 for m in before
             ):
                 return None  # a person named as a sentence's subject since: recency decides
-            gender = earlier.mention.gender if earlier.mention.kind != "pronoun" else earlier.mention.gender
+            gender = earlier.mention.gender
             named = [m for m in before if m.name == earlier.speaker]
             gender = next((m.gender for m in named if m.gender), None) or (
                 None if earlier.mention.kind == "pronoun" and earlier.mention.text.lower() == word else gender
@@ -552,7 +597,7 @@ class SpeakerAttributor:
         return None
 
     def _last_person(
-        self, text: str, description: Mention, spoken: list[Attribution], before: list[Mention]
+        self, text: str, description: Mention, spoken: list[Attribution], before: list[Mention], reach: int = 1500
     ) -> Attribution | None:
         """The person a definite description that no title fits continues: the one a reporter asked just before
         ('"...?" a reporter asked Kirby. "No," the former admiral replied'), else the person who spoke last
@@ -562,7 +607,7 @@ class SpeakerAttributor:
         for earlier in reversed(spoken):
             if earlier.mention is None or earlier.mention.start >= description.start:
                 continue
-            if description.start - earlier.mention.start > 1500:
+            if description.start - earlier.mention.start > reach:
                 return None
             if earlier.speaker == "reporter":
                 asked = self._asked(text, earlier.mention, before)

@@ -58,13 +58,16 @@ ACCORDING_GAP = re.compile(
     re.IGNORECASE,
 )
 # "More than 14,000 Palestinians have been killed, according to health authorities": a count, not a statement.
+_NUMBER_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)"
 CASUALTIES = re.compile(
-    r"\d[\d,.]*\b.*\b(?:killed|dead|died|wounded|injured|displaced|missing)\b"
+    r"(?:\d[\d,.]*|\b" + _NUMBER_WORDS + r")\b.*\b(?:killed|dead|died|wounded|injured|displaced|missing)\b"
     r"|\b(?:killed|wounded|injured|displaced|uprooted|detained)\s+(?:\w+\s+){0,3}?\d[\d,.]*",
     re.IGNORECASE,
 )
 # A number in the words "according to" sources: digits or a number word ("Hundreds of civilians").
-COUNT = re.compile(r"\d|\b(?:hundreds|thousands|millions|dozens|scores|tens of thousands)\b", re.IGNORECASE)
+COUNT = re.compile(
+    r"\d|\b(?:hundreds|thousands|millions|dozens|scores|tens of thousands|" + _NUMBER_WORDS + r")\b", re.IGNORECASE
+)
 COORDINATION = re.compile(r"\s*,\s*(?:the\s+)?|\s*,?\s+and\s+(?:the\s+)?")  # "Norway, the Netherlands and Britain"
 # Words allowed between a subject and its cue ("Turkey has also", "The ministry said in a statement").
 FILLER = {

@@ -410,6 +410,10 @@ class ParseLinker:
                     dropped.add(id(inner))
                 elif outer[0].i > inner[0].i:
                     dropped.add(id(outer))  # "Turkey has supported the offensive, officials said.": a source tag
+                elif inner[0].dep_ == "conj" and _pronoun_subject(inner[0].head):
+                    # "Sato told parliament he hoped ..., and his government urged ...": the small parser hangs the
+                    # second clause off the first one's reported verb; both are statements of their own
+                    continue
                 elif (
                     _reported_clause(outer[0], inner[0])
                     and inner[0].lower_.startswith(SPEECH_STEMS)
@@ -419,6 +423,12 @@ class ParseLinker:
                 else:  # an act, or a verb deep in the reported clause ("as long as Morocco denied")
                     dropped.add(id(inner))
         return [item for item in linked if id(item) not in dropped]
+
+
+def _pronoun_subject(verb) -> bool:
+    """The verb's subject is a personal pronoun ("he hoped"): the outer speaker repeated, not a new one."""
+    subject = _child(verb, "nsubj")
+    return subject is not None and subject.tag_ == "PRP"
 
 
 def _reports_words(verb) -> bool:
