@@ -126,7 +126,7 @@ _MEMBERS_OF = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?(?:(?:[a-z][\w-]*)\s+){0,
 # The press at a briefing, whose questions a later "he said" answers rather than continues.
 _REPORTERS = re.compile(r"(?i)(?:the\s+)?(?:reporters?|journalists?|correspondents?)")
 # A state's body named with no owner: "the government", "the energy ministry", "the presidency".
-_STATE_BODY = re.compile(
+_BARE_STATE_BODY = re.compile(
     r"(?i)the\s+(?:(?:[a-z]+\s+)?(?:government|ministry|presidency|cabinet)|authorities|government\s+delegation)"
 )
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
@@ -397,26 +397,6 @@ class SpeakerAttributor:
         referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
-        if head in PERSON_HEADS and re.match(r"(?i)the\s", mention.text):
-            person = self._last_person(text, mention, spoken, before)
-            if person is not None:
-                return person
-        if (
-            re.match(r"(?i)the\s", mention.text)
-            and head not in ORG_HEADS | STATEMENT_HEADS
-            and not _REPORTERS.fullmatch(bare_text := re.sub(r"(?i)^the\s+", "", mention.text))
-            and not bare_text.endswith("s")
-        ):
-            # "Sidiki Kaba told lawmakers ... The former human rights lawyer said": a description no title or
-            # noun list covers continues the person who spoke just before
-            person = self._last_person(text, mention, spoken, before, reach=600)
-            if person is not None:
-                return person
-        if re.match(r"(?i)the\s+\d+-year-old\b", mention.text):
-            # "the 65-year-old said": the person who spoke last
-            person = next((a for a in reversed(spoken) if a.person and a.mention is not None), None)
-            if person is not None and mention.start - person.mention.start < 1500:
-                return Attribution(person.speaker, mention, person.role, person=True)
         if head in STATEMENT_HEADS:
             issuer = self._issuer(text, mention, spoken)
             if issuer is not None:
@@ -430,9 +410,12 @@ class SpeakerAttributor:
         country = self.table.country_of(titled[-1].role) if owned and titled else None
         if country is not None and country in self.table.by_country:
             return Attribution(self.table.by_country[country], mention, mention.text)  # "Hashimoto ... his government"
-        state = self._home_state(text, mention, before) if _STATE_BODY.fullmatch(mention.text) else None
+        state = self._home_state(text, mention, before) if _BARE_STATE_BODY.fullmatch(mention.text) else None
         if state is not None:
             return Attribution(state, mention, mention.text)
+        person = self._described_person(text, mention, head, spoken, before)
+        if person is not None:
+            return person
         if head in ORG_HEADS and re.fullmatch(r"(?i)the\s+\S+", mention.text):
             # "the group said": the organisation that spoke last.
             for earlier in reversed(spoken):
@@ -448,6 +431,21 @@ class SpeakerAttributor:
         if re.match(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)\b", bare):
             return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
         return Attribution(bare, mention, bare)
+
+    def _described_person(
+        self, text: str, mention: Mention, head: str, spoken: list[Attribution], before: list[Mention]
+    ) -> Attribution | None:
+        """The person a definite description continues when no title in the article fits it: within a few
+        paragraphs for a person's title or age ("the former admiral replied", "the 65-year-old said"), within the
+        last one or two sentences for any other description of one ("The former human rights lawyer said")."""
+        bare = re.sub(r"(?i)^the\s+", "", mention.text)
+        if bare == mention.text:
+            return None
+        titled = head in PERSON_HEADS or re.match(r"\d+-year-old\b", bare) is not None
+        other = head not in ORG_HEADS | STATEMENT_HEADS and not _REPORTERS.fullmatch(bare) and not bare.endswith("s")
+        if not (titled or other):
+            return None
+        return self._last_person(text, mention, spoken, before, reach=1500 if titled else 600)
 
     def _state_of_adjective(self, name: str) -> str | None:
         """The state a lone adjective left of a body's name stands for ("Philippine", "Greek"), or None for a name."""
@@ -569,7 +567,7 @@ class SpeakerAttributor:
         for earlier in reversed(spoken):
             if earlier.mention is None or earlier.mention.start >= pronoun.start:
                 continue
-            if earlier.speaker == "reporter" or _REPORTERS.fullmatch(earlier.speaker):
+            if _REPORTERS.fullmatch(earlier.speaker):
                 asked = self._asked(text, earlier.mention, before) if earlier.speaker == "reporter" else None
                 if asked is not None:
                     return asked  # '"...?" a reporter asked Misri. "...," he said': the answer is Misri's
@@ -597,7 +595,7 @@ class SpeakerAttributor:
         return None
 
     def _last_person(
-        self, text: str, description: Mention, spoken: list[Attribution], before: list[Mention], reach: int = 1500
+        self, text: str, description: Mention, spoken: list[Attribution], before: list[Mention], reach: int
     ) -> Attribution | None:
         """The person a definite description that no title fits continues: the one a reporter asked just before
         ('"...?" a reporter asked Kirby. "No," the former admiral replied'), else the person who spoke last
