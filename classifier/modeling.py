@@ -226,6 +226,7 @@ class StanceModel(nn.Module, BatchedPredictor):
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = self.dropout((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0))
         output = {"stance_logits": self.stance_head(pooled), "sentiment_logits": self.sentiment_head(pooled)}
+        output["pooled"] = pooled  # what both heads read; training can add heads of its own on it
         if stance_labels is not None and sentiment_labels is not None:
             stance_loss = nn.functional.binary_cross_entropy_with_logits(
                 output["stance_logits"], stance_labels.to(hidden.dtype)

@@ -197,6 +197,25 @@ def test_a_speaker_counts_under_the_articles_own_acronym_or_a_longer_body_name(t
     assert evaluate_articles(tmp_path)["speaker_accuracy"] == 0.5
 
 
+def test_a_state_counts_the_same_named_possessive_or_adjective(tmp_path):
+    from training.extraction_eval import evaluate_articles
+
+    article = (
+        "Azerbaijan's Defence Ministry said Armenian forces had shelled Ganja overnight.\n\n"
+        "The United States Africa Command said its aircraft had struck a militant camp."
+    )
+    (tmp_path / "a-5.txt").write_text(article, encoding="utf-8")
+    statements = [
+        {"text": article.split("\n\n")[0], "speaker": "Azerbaijani Defence Ministry", "polarity": "asserted"},
+        {"text": article.split("\n\n")[1], "speaker": "U.S. Africa Command", "polarity": "asserted"},
+    ]
+    (tmp_path / "a-5.json").write_text(json.dumps({"id": "a-5", "statements": statements}), encoding="utf-8")
+    assert evaluate_articles(tmp_path)["speaker_accuracy"] == 1.0
+    statements[0]["speaker"] = "Armenian Defence Ministry"  # another state's ministry is still wrong
+    (tmp_path / "a-5.json").write_text(json.dumps({"id": "a-5", "statements": statements}), encoding="utf-8")
+    assert evaluate_articles(tmp_path)["speaker_accuracy"] == 0.5
+
+
 def write_article(root, text, attributions):
     """A one-article brat corpus: ``attributions`` holds ``(source, cue, [content pieces])`` as strings of ``text``
     (each found from the left, after the previous piece of the same attribution)."""

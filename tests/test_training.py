@@ -8,7 +8,7 @@ from training.config import config_from_dict
 from training.data import Example
 from training.evaluate import compute_metrics, tune_thresholds
 
-from .conftest import SENTIMENTS, STANCES
+from .conftest import ROWS, SENTIMENTS, STANCES, write_jsonl
 
 
 def test_training_writes_config_and_test_metrics(trained_model_dir):
@@ -129,3 +129,64 @@ def test_label_smoothing_and_frozen_layers_are_checked():
         config_from_dict({"train": {"label_smoothing": 0.7}})
     with pytest.raises(ValueError, match="train.freeze_layers must be a whole number"):
         config_from_dict({"train": {"freeze_layers": -1}})
+
+
+def test_label_set_loss_and_balanced_sampling_train_and_save_a_plain_model(tiny_backbone, corpus_dir, tmp_path):
+    from classifier.modeling import StanceModel
+    from training.train import train
+
+    copies = [dict(row, id=f"{row['id']}-{copy}") for row in ROWS for copy in range(5)]
+    config = config_from_dict(
+        {
+            "model": {"backbone": str(tiny_backbone), "max_length": 64},
+            "data": {"train_file": str(write_jsonl(tmp_path / "train.jsonl", copies)),
+                     "dev_file": str(corpus_dir / "dev.jsonl"), "test_file": None},
+            "train": {"epochs": 1, "batch_size": 4, "label_set_loss_weight": 1.0, "balanced_sampling": True},
+        }
+    )  # fmt: skip
+    metrics = train(config, tmp_path / "m")
+    assert len(metrics["label_set_classes"]) == len(ROWS)  # every set has five lines: each is a class
+    # The auxiliary head is not part of the saved model: it loads as any other and predicts label strings.
+    saved = yaml.safe_load((tmp_path / "m" / "training_config.yaml").read_text())
+    assert saved["train"]["label_set_loss_weight"] == 1.0 and saved["train"]["balanced_sampling"] is True
+    model = StanceModel.from_pretrained(tmp_path / "m")
+    assert not [name for name in model.state_dict() if "label_set" in name]
+    assert model.predict(["Both sides must stop firing now."], ["Tester"])[0].sentiment in model.sentiment_labels
+
+
+def test_label_sets_keep_the_frequent_ones_and_ignore_partial_lines():
+    from training.train import frequent_label_sets, label_set_index
+
+    stances = ["calls_for_ceasefire", "calls_for_negotiations"]
+    both = Example("1", "t", "s", stances, "neutral", "c")
+    one = Example("2", "t", "s", ["calls_for_ceasefire"], "neutral", "c")
+    partial = Example("3", "t", "s", ["calls_for_ceasefire"], "neutral", "c", annotated_labels=["calls_for_ceasefire"])
+    sets = frequent_label_sets([one] * 5 + [both] * 4 + [partial] * 9, stances)
+    assert sets == [("calls_for_ceasefire",)]  # four lines of the pair are too few; partial lines never count
+    assert label_set_index(one, sets, stances) == 0
+    assert label_set_index(both, sets, stances) == -100
+    assert label_set_index(partial, sets, stances) == -100
+
+
+def test_balanced_sampler_draws_rare_labels_as_often_as_common_ones():
+    from training.train import BalancedLengthSampler, balanced_weights
+
+    common = Example("1", "t", "s", [], "neutral", "c")
+    rare = Example("2", "t", "s", ["calls_for_ceasefire"], "neutral", "c")
+    examples = [common] * 90 + [rare] * 10
+    weights = balanced_weights(examples, ["calls_for_ceasefire"])
+    sampler = BalancedLengthSampler(weights, [5] * 100, batch_size=4, seed=0)
+    drawn = [list(sampler) for _ in range(20)]
+    share = sum(index >= 90 for epoch in drawn for index in epoch) / 2000
+    assert 0.4 < share < 0.6
+    assert drawn[0] != drawn[1]  # a new draw every epoch
+    assert list(BalancedLengthSampler(weights, [5] * 100, 4, seed=0)) == drawn[0]  # repeatable from the seed
+
+
+def test_label_set_loss_weight_is_checked():
+    import pytest
+
+    with pytest.raises(ValueError, match="train.label_set_loss_weight must be >= 0"):
+        config_from_dict({"train": {"label_set_loss_weight": -1}})
+    with pytest.raises(ValueError, match="train.balanced_sampling must be true or false"):
+        config_from_dict({"train": {"balanced_sampling": "yes"}})

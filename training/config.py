@@ -152,6 +152,13 @@ class TrainConfig:
     # Soften the targets: stance 0/1 become eps/2 and 1-eps/2, sentiment uses cross-entropy label smoothing eps.
     # Guards against the over-confident co-occurrence a corpus teaches (a second label added by habit).
     label_smoothing: float = 0.0
+    # Sample train lines by the inverse frequency of their rarest stance label ("none" counting as a label), with
+    # replacement, still in batches of similar length: rare labels are seen as often as common ones.
+    balanced_sampling: bool = False
+    # Weight of an auxiliary loss that makes the model name the whole stance set (one softmax over the label sets
+    # seen in train) beside the per-label sigmoids: aware of which labels go together and which do not. The
+    # extra head is dropped after training, so saved models and predict are unchanged. 0 turns it off.
+    label_set_loss_weight: float = 0.0
     # Continue from this diplostance model directory instead of the bare backbone (``diplostance train
     # --init-from``): its encoder, and the head rows of every label it shares with this config.
     init_from: str | None = None
@@ -177,7 +184,11 @@ class TrainConfig:
             raise ValueError(f"train.init_from must be a model directory, got {self.init_from!r}")
         if not 0.0 <= float(self.label_smoothing) < 0.5:
             raise ValueError(f"train.label_smoothing must be in [0, 0.5), got {self.label_smoothing!r}")
-        for key in ("tune_thresholds", "group_by_length", "select_best_epoch", "class_weights", "freeze_embeddings"):
+        if float(self.label_set_loss_weight) < 0:
+            raise ValueError(f"train.label_set_loss_weight must be >= 0, got {self.label_set_loss_weight!r}")
+        flags = ("tune_thresholds", "group_by_length", "select_best_epoch", "class_weights", "freeze_embeddings",
+                 "balanced_sampling")  # fmt: skip
+        for key in flags:
             if not isinstance(getattr(self, key), bool):
                 raise ValueError(f"train.{key} must be true or false, got {getattr(self, key)!r}")
 

@@ -383,7 +383,8 @@ def _same_speaker(statement: dict, gold: GoldStatement, actors, aliases: dict | 
     """The same speaker under another name: equal names, the same actor ("Baku" and "Azerbaijan", "Britain" and
     "United Kingdom"), one person's name inside the other's ("Erdogan" and "Recep Tayyip Erdogan"), an acronym the
     article itself defines ("Liberians United for Reconciliation and Democracy (LURD)"), or a body's name of two
-    words or more inside the other's ("Kuwaiti embassy" and "Kuwaiti embassy in Washington")."""
+    words or more inside the other's ("Kuwaiti embassy" and "Kuwaiti embassy in Washington"); a state is the same
+    whether named, possessive or adjective ("Azerbaijan's Defence Ministry" and "Azerbaijani Defence Ministry")."""
     if _same_name(statement["speaker"], gold.speaker):
         return True
     aliases = aliases or {}
@@ -391,7 +392,10 @@ def _same_speaker(statement: dict, gold: GoldStatement, actors, aliases: dict | 
         aliases.get(gold.speaker), statement["speaker"]
     ):
         return True
-    shorter, longer = sorted((_norm(statement["speaker"]).split(), _norm(gold.speaker).split()), key=len)
+    names = (_state_named(statement["speaker"], actors), _state_named(gold.speaker, actors))
+    if names[0] == names[1]:
+        return True
+    shorter, longer = sorted((names[0].split(), names[1].split()), key=len)
     if len(shorter) >= 2 and " ".join(shorter) in " ".join(longer):
         return True
     mine = statement["actor"]["id"] if statement["actor"] else None
@@ -405,6 +409,17 @@ def _same_speaker(statement: dict, gold: GoldStatement, actors, aliases: dict | 
         and statement["actor"] is not None
         and statement["actor"]["type"] == "person"
     )
+
+
+def _state_named(name: str | None, actors) -> str:
+    """``name`` normalised, with every word that names a state ("Azerbaijani", "Azerbaijan's", "U.S.", "United
+    States") replaced by the state's country code."""
+    name = re.sub(r"\b(?:the\s+)?United\s+States\b", "U.S.", name or "", flags=re.IGNORECASE)
+    words = []
+    for token in re.findall(r"[\w.'\u2019-]+", name):
+        country = actors.country_words.get(re.sub(r"['\u2019]s$", "", token).casefold())
+        words.append(country or token)
+    return _norm(" ".join(words))
 
 
 def _acronyms(text: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -42,17 +43,30 @@ class JointTrainer(Trainer):
         sentiment_loss_weight: float = 1.0,
         pos_weight: torch.Tensor | None = None,
         label_smoothing: float = 0.0,
+        label_set_head: torch.nn.Module | None = None,
+        label_set_loss_weight: float = 0.0,
+        sample_weights: np.ndarray | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.sentiment_loss_weight = sentiment_loss_weight
         self.pos_weight = pos_weight
         self.label_smoothing = label_smoothing
+        self.label_set_head = label_set_head
+        self.label_set_loss_weight = label_set_loss_weight
+        self.sample_weights = sample_weights
+
+    def _get_train_sampler(self, train_dataset=None):
+        if self.sample_weights is None:
+            return super()._get_train_sampler(train_dataset)
+        dataset = train_dataset if train_dataset is not None else self.train_dataset
+        return BalancedLengthSampler(self.sample_weights, dataset["length"], self.args.train_batch_size, self.args.seed)
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         stance_labels = inputs.pop("stance_labels")
         sentiment_labels = inputs.pop("sentiment_labels")
         mask = inputs.pop("stance_mask")
+        label_set_targets = inputs.pop("label_set", None)
         outputs = model(**inputs)
         targets = stance_labels.to(outputs["stance_logits"].dtype)
         targets = targets * (1.0 - self.label_smoothing) + self.label_smoothing / 2
@@ -65,6 +79,16 @@ class JointTrainer(Trainer):
             outputs["sentiment_logits"], sentiment_labels, label_smoothing=self.label_smoothing
         )
         loss = stance_loss + self.sentiment_loss_weight * sentiment_loss
+        if self.label_set_head is not None and label_set_targets is not None:
+            # The head lives here, not in the model, so saved models never carry it. Under DDP each rank keeps
+            # its own copy (never all-reduced); the encoder's gradients from this loss are still averaged.
+            pooled = outputs["pooled"]
+            set_logits = self.label_set_head.to(pooled.device)(pooled)
+            set_loss = torch.nn.functional.cross_entropy(
+                set_logits, label_set_targets, ignore_index=-100, label_smoothing=self.label_smoothing
+            )
+            if (label_set_targets != -100).any():  # a batch of only rare sets has no target: its mean is nan
+                loss = loss + self.label_set_loss_weight * set_loss
         return (loss, outputs) if return_outputs else loss
 
 
@@ -75,24 +99,94 @@ class PairCollator:
         self.tokenizer = tokenizer
 
     def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
-        skip = ("stance_labels", "sentiment_labels", "stance_mask", "length")
+        skip = ("stance_labels", "sentiment_labels", "stance_mask", "length", "label_set")
         features = [{k: v for k, v in row.items() if k not in skip} for row in rows]
         batch = self.tokenizer.pad(features, padding=True, return_tensors="pt")
         batch["stance_labels"] = torch.tensor([row["stance_labels"] for row in rows], dtype=torch.float32)
         batch["sentiment_labels"] = torch.tensor([row["sentiment_labels"] for row in rows], dtype=torch.long)
         batch["stance_mask"] = torch.tensor([row["stance_mask"] for row in rows], dtype=torch.float32)
+        if "label_set" in rows[0]:
+            batch["label_set"] = torch.tensor([row["label_set"] for row in rows], dtype=torch.long)
         return dict(batch)
 
 
-def build_dataset(model: StanceModel, examples: list[Example]) -> Dataset:
-    """Tokenize examples (unpadded) with their label targets."""
+def build_dataset(
+    model: StanceModel, examples: list[Example], label_sets: list[tuple[str, ...]] | None = None
+) -> Dataset:
+    """Tokenize examples (unpadded) with their label targets; with ``label_sets``, also the index of each line's
+    stance set among them (-100, no target, for a set not listed or a line not annotated for every label)."""
     encoded = model.encode([e.text for e in examples], [e.speaker for e in examples], padding=False)
     columns = {key: list(values) for key, values in encoded.items()}
     columns["length"] = [len(ids) for ids in encoded["input_ids"]]
     columns["stance_labels"] = stance_matrix([e.stances for e in examples], model.stance_labels).tolist()
     columns["sentiment_labels"] = [model.sentiment_labels.index(e.sentiment) for e in examples]
     columns["stance_mask"] = annotated_mask(examples, model.stance_labels).tolist()
+    if label_sets is not None:
+        columns["label_set"] = [label_set_index(e, label_sets, model.stance_labels) for e in examples]
     return Dataset.from_dict(columns)
+
+
+MIN_LABEL_SET_LINES = 5  # a stance set with fewer train lines gets no class of its own in the label-set loss
+
+
+def stance_set(example: Example, stances: list[str]) -> tuple[str, ...]:
+    """The example's stance labels as a set in label order: ``()`` for none."""
+    return tuple(label for label in stances if label in example.stances)
+
+
+def frequent_label_sets(examples: list[Example], stances: list[str]) -> list[tuple[str, ...]]:
+    """The stance sets with at least ``MIN_LABEL_SET_LINES`` fully annotated train lines, most frequent first.
+
+    >>> from training.data import Example
+    >>> line = Example("a", "text", "speaker", ["x"], "neutral", "conflict")
+    >>> import dataclasses
+    >>> lines = [line] * 5 + [dataclasses.replace(line, stances=[])] * 6
+    >>> frequent_label_sets(lines, ["x", "y"])
+    [(), ('x',)]
+    """
+    full = annotated_mask(examples, stances).all(1)
+    counts = Counter(stance_set(e, stances) for e, keep in zip(examples, full) if keep)
+    return [labels for labels, count in counts.most_common() if count >= MIN_LABEL_SET_LINES]
+
+
+def label_set_index(example: Example, label_sets: list[tuple[str, ...]], stances: list[str]) -> int:
+    """The index of the example's stance set in ``label_sets``; -100 (ignored) when it is not there or when the
+    line was not annotated for every stance (its set is then unknown)."""
+    if not annotated_mask([example], stances).all():
+        return -100
+    labels = stance_set(example, stances)
+    return label_sets.index(labels) if labels in label_sets else -100
+
+
+def balanced_weights(examples: list[Example], stances: list[str]) -> np.ndarray:
+    """A sampling weight per line: the inverse train frequency of its rarest stance label, "none" counting as a
+    label, so that each label (and a line with none) is drawn about equally often."""
+    sets = [stance_set(e, stances) or ("none",) for e in examples]
+    counts = Counter(label for labels in sets for label in labels)
+    return np.array([max(1.0 / counts[label] for label in labels) for labels in sets])
+
+
+class BalancedLengthSampler(torch.utils.data.Sampler):
+    """Draws as many lines as train has, with replacement and in proportion to ``weights``; then sorts each run
+    of 50 batches by length, as the length-grouped sampler does, so batches stay short on padding.
+
+    A new draw every epoch, repeatable from the seed.
+    """
+
+    def __init__(self, weights: np.ndarray, lengths: list[int], batch_size: int, seed: int) -> None:
+        self.weights = torch.as_tensor(weights, dtype=torch.double)
+        self.lengths, self.batch_size, self.seed, self.epoch = list(lengths), batch_size, seed, 0
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __iter__(self):
+        generator = torch.Generator().manual_seed(self.seed + self.epoch)
+        self.epoch += 1
+        drawn = torch.multinomial(self.weights, len(self.lengths), replacement=True, generator=generator).tolist()
+        run = 50 * self.batch_size
+        for start in range(0, len(drawn), run):
+            yield from sorted(drawn[start : start + run], key=lambda index: -self.lengths[index])
 
 
 class ProgressBar(TrainerCallback):
@@ -278,7 +372,8 @@ def train(config: Config, output_dir: str | Path, export: str | None = None) -> 
         model = StanceModel.from_backbone(
             config.model.backbone, labels.stances, labels.sentiments, config.model.max_length, config.model.dropout
         )
-    train_dataset = build_dataset(model, train_examples)
+    label_sets = frequent_label_sets(train_examples, labels.stances) if options.label_set_loss_weight > 0 else None
+    train_dataset = build_dataset(model, train_examples, label_sets)
     if options.freeze_embeddings:
         model.encoder.get_input_embeddings().weight.requires_grad_(False)
     if options.freeze_layers:
@@ -291,6 +386,10 @@ def train(config: Config, output_dir: str | Path, export: str | None = None) -> 
 
     # 4. Optimiser: the new heads learn faster than the pretrained encoder.
     trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    # The auxiliary label-set head (train.label_set_loss_weight) trains beside the model and is not saved.
+    label_set_head = torch.nn.Linear(model.encoder.config.hidden_size, len(label_sets)) if label_sets else None
+    if label_set_head is not None:
+        trainable += list(label_set_head.named_parameters())
     head_params = [p for n, p in trainable if not n.startswith("encoder.")]
     encoder_params = [p for n, p in trainable if n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
@@ -341,6 +440,9 @@ def train(config: Config, output_dir: str | Path, export: str | None = None) -> 
             sentiment_loss_weight=options.sentiment_loss_weight,
             pos_weight=pos_weight,
             label_smoothing=float(options.label_smoothing),
+            label_set_head=label_set_head,
+            label_set_loss_weight=float(options.label_set_loss_weight),
+            sample_weights=balanced_weights(train_examples, labels.stances) if options.balanced_sampling else None,
             callbacks=callbacks,
         )
         trainer.remove_callback(PrinterCallback)  # logs go to the logger and the bar, never to standard output
@@ -369,6 +471,7 @@ def train(config: Config, output_dir: str | Path, export: str | None = None) -> 
         "precision": resolve_dtype(options.precision),
         "thresholds": model.thresholds,
         "dev_macro_f1_by_epoch": best.history if best else None,
+        **({"label_set_classes": [list(labels) for labels in label_sets]} if label_sets else {}),
         "dev": evaluate(model, dev_examples),
     }
     if test_examples:
