@@ -311,7 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     tagger.set_defaults(handler=run_train_tagger)
 
     data = commands.add_parser(
-        "data", help="corpus tools (data check)", description="Tools for labelled corpus files: `data check`."
+        "data",
+        help="corpus tools (data check, split, from-articles)",
+        description="Tools for labelled corpus files: `data check`, `data split`, `data from-articles`.",
     )
     data_commands = data.add_subparsers(dest="data_command", required=True)
     check = data_commands.add_parser(
@@ -358,6 +360,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", help="label names come from here (default: the packaged training/configs/default.yaml)"
     )
     split.set_defaults(handler=run_data_split)
+    from_articles = data_commands.add_parser(
+        "from-articles",
+        help="turn annotated articles (data/articles format) into labelled JSONL lines for training",
+        description="Write the statements of annotated articles (ID.json beside ID.txt, as in data/articles) as "
+        "labelled JSONL: id <article>-<n>, text, speaker, stances, sentiment and the article's conflict. Give the "
+        "dev and test files of the corpus you will train with to --exclude-conflicts-of, so that no conflict of "
+        "theirs enters train. Prints the counts as JSON; a bad statement is named by file, index and field.",
+    )
+    from_articles.add_argument("directories", nargs="+", metavar="DIR", help="folder(s) of annotated articles")
+    from_articles.add_argument("--output", required=True, help="JSONL file to write")
+    from_articles.add_argument(
+        "--exclude-conflicts-of",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="labelled JSONL file(s), e.g. data/dev.jsonl data/test.jsonl: articles of their conflicts are left out",
+    )
+    from_articles.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
+    from_articles.add_argument(
+        "--config", help="label names come from here (default: the packaged training/configs/default.yaml)"
+    )
+    from_articles.set_defaults(handler=run_data_from_articles)
     add_labelling_commands(commands)
     add_report_command(commands)
     return parser
@@ -876,6 +900,29 @@ def run_data_split(args: argparse.Namespace) -> int:
     summary = write_splits(args.files, args.output_dir, labels.stances, labels.sentiments, args.dev, args.test,
                            args.by, args.seed, args.overwrite)  # fmt: skip
     print(json.dumps(summary, indent=2))
+    return 0
+
+
+def run_data_from_articles(args: argparse.Namespace) -> int:
+    from training.config import load_config
+    from training.data import article_records, load_examples
+
+    labels = load_config(args.config).labels
+    output = Path(args.output)
+    if output.exists() and not args.overwrite:
+        raise FileExistsError(f"{output} exists; pass --overwrite to replace it")
+    excluded = {
+        example.conflict
+        for path in args.exclude_conflicts_of
+        for example in load_examples(path, labels.stances, labels.sentiments)
+    }
+    rows = article_records(args.directories, labels.stances, labels.sentiments, excluded)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    conflicts = sorted({row["conflict"] for row in rows})
+    print(json.dumps({"output": str(output), "statements": len(rows), "conflicts": len(conflicts),
+                      "excluded_conflicts": sorted(excluded)}, indent=2))  # fmt: skip
     return 0
 
 

@@ -11,7 +11,7 @@ import torch
 
 from tests.conftest import ROWS, SENTIMENTS, STANCES, write_jsonl
 from training.config import config_from_dict, load_config
-from training.data import DataError, Example, load_split
+from training.data import DataError, Example, load_examples, load_split
 from training.evaluate import compute_metrics
 
 NEW = STANCES + ["calls_for_humanitarian_access"]
@@ -316,3 +316,33 @@ def test_the_whole_loop_select_annotate_import_train_init_from_compare(trained_m
     row = report["metrics"]["stance_macro_f1"]
     assert row["b_minus_a"] == pytest.approx(row["b"] - row["a"], abs=1e-3)
     assert row["ci_low"] <= row["b_minus_a"] <= row["ci_high"] and 0 < row["p_value"] <= 1
+
+
+def test_data_from_articles_writes_training_lines_and_names_bad_statements(tmp_path, capsys):
+    from classifier.cli import main
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    statement = {"text": "Kenya urged both armies to stop shelling the town.", "speaker": "Kenya",
+                 "stances": ["calls_for_ceasefire"], "sentiment": "neutral"}  # fmt: skip
+    for name, conflict in (("a-1", "alpha"), ("a-2", "omega")):
+        (articles / f"{name}.txt").write_text(statement["text"], encoding="utf-8")
+        article = {"id": name, "conflict": conflict, "statements": [statement, dict(statement, stances=[])]}
+        (articles / f"{name}.json").write_text(json.dumps(article), encoding="utf-8")
+    write_jsonl(tmp_path / "dev.jsonl", [dict(ROWS[0], conflict="omega")])
+    out = tmp_path / "lines.jsonl"
+    args = ["data", "from-articles", str(articles), "--output", str(out), "--exclude-conflicts-of"]
+    assert main([*args, str(tmp_path / "dev.jsonl")]) == 0
+    assert json.loads(capsys.readouterr().out)["excluded_conflicts"] == ["omega"]
+    lines = [json.loads(line) for line in out.open()]
+    assert [(r["id"], r["conflict"], r["stances"]) for r in lines] == [
+        ("a-1-000", "alpha", ["calls_for_ceasefire"]),
+        ("a-1-001", "alpha", []),
+    ]
+    assert len(load_examples(out, STANCES, SENTIMENTS)) == 2  # the lines load as labelled data
+    assert main([*args, str(tmp_path / "dev.jsonl")]) == 2  # an existing output is not replaced silently
+    assert "pass --overwrite" in capsys.readouterr().err
+    article["statements"][1]["sentiment"] = "furious"
+    (articles / "a-2.json").write_text(json.dumps(article), encoding="utf-8")
+    assert main(["data", "from-articles", str(articles), "--output", str(out), "--overwrite"]) == 2
+    assert "a-2.json: statements[1].sentiment: unknown label 'furious'" in capsys.readouterr().err

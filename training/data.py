@@ -154,3 +154,55 @@ def load_split(files, stance_labels: list[str], sentiment_labels: list[str]) -> 
     if problems:
         raise DataError(problems)
     return examples
+
+
+def article_records(
+    directories: list[str | Path],
+    stance_labels: list[str],
+    sentiment_labels: list[str],
+    exclude_conflicts: set[str] | frozenset[str] = frozenset(),
+) -> list[dict]:
+    """The statements of annotated articles (``ID.json`` beside ``ID.txt``, as in ``data/articles``) as labelled
+    lines for training: id ``<article>-<n>``, the statement's text, speaker, stances and sentiment, and the article's
+    conflict. Articles of a conflict in ``exclude_conflicts`` are left out (those of a dev or test split, so that
+    no conflict leaks across splits). Raises :class:`DataError` naming the file, statement and field of every
+    problem.
+
+    >>> rows = article_records(["data/articles/dev"], ["calls_for_ceasefire", "supports_self_defense",
+    ...     "demands_withdrawal", "calls_for_negotiations"], ["negative", "neutral", "positive"])
+    >>> rows[0]["id"], sorted(rows[0])
+    ('art-a-01-000', ['conflict', 'id', 'sentiment', 'source', 'speaker', 'stances', 'text'])
+    """
+    rows, problems = [], []
+    for directory in map(Path, directories):
+        if not directory.is_dir():
+            raise FileNotFoundError(f"annotated article folder not found: {directory}")
+        for path in sorted(directory.glob("*.json")):
+            try:
+                article = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as err:
+                problems.append(f"{path}: invalid JSON: {err.msg} (line {err.lineno})")
+                continue
+            if not isinstance(article, dict) or not isinstance(article.get("statements"), list):
+                problems.append(f"{path}: statements: expected an object with a list of statements")
+                continue
+            conflict = article.get("conflict") or path.stem
+            if conflict in exclude_conflicts:
+                continue
+            for number, statement in enumerate(article["statements"]):
+                if not isinstance(statement, dict):
+                    problems.append(f"{path}: statements[{number}]: expected a JSON object")
+                    continue
+                record = {
+                    "id": f"{article.get('id', path.stem)}-{number:03d}",
+                    **{key: statement.get(key) for key in ("text", "speaker", "stances", "sentiment")},
+                    "conflict": conflict,
+                    "source": f"article {path.name}",
+                }
+                _, found = check_record(record, stance_labels, sentiment_labels)
+                problems += [f"{path}: statements[{number}].{problem}" for problem in found]
+                if not found:
+                    rows.append(record)
+    if problems:
+        raise DataError(problems)
+    return rows
