@@ -52,7 +52,9 @@ def test_missing_file(tmp_path):
 @pytest.mark.parametrize("path", sorted((ROOT / "training" / "configs").rglob("*.yaml")), ids=lambda p: p.name)
 def test_every_shipped_config_loads(path):
     config = load_config(path)
-    assert config.data.train_file == str(ROOT / "data" / "train.jsonl")  # relative to the file, not the cwd
+    train = [entry.path for entry in config.data.files("train")]
+    assert train[0] == str(ROOT / "data" / "train.jsonl")  # relative to the file, not the cwd
+    assert all(Path(path).is_file() for path in train)
 
 
 def test_data_paths_are_relative_to_the_config_file_not_the_working_directory(tmp_path, monkeypatch):

@@ -254,7 +254,23 @@ def test_the_packaged_config_defines_every_label():
     labels = load_config().labels
     assert set(labels.definitions) == set(labels.stances) | set(labels.sentiments)
     assert all(len(text.split()) >= 5 for text in labels.definitions.values())
-    assert Path(load_config().data.train_file).name == "train.jsonl"
+    train = [Path(entry.path) for entry in load_config().data.files("train")]
+    assert [path.parent.name + "/" + path.name for path in train] == ["data/train.jsonl", "articles/train.jsonl"]
+
+
+def test_the_bundled_article_lines_are_what_from_articles_makes_of_the_dev_articles(tmp_path, capsys):
+    """data/articles/train.jsonl is generated: it must match the dev articles as they are now."""
+    from classifier.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "lines.jsonl"
+    data = root / "data"
+    args = ["data", "from-articles", str(data / "articles" / "dev"), "--output", str(out), "--exclude-conflicts-of"]
+    assert main([*args, str(data / "dev.jsonl"), str(data / "test.jsonl")]) == 0
+    capsys.readouterr()
+    assert out.read_text(encoding="utf-8") == (data / "articles" / "train.jsonl").read_text(encoding="utf-8"), (
+        "data/articles/train.jsonl is stale: regenerate it with the command in data/articles/README.md"
+    )
 
 
 def test_the_whole_loop_select_annotate_import_train_init_from_compare(trained_model_dir, tmp_path, capsys):
