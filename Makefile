@@ -40,7 +40,7 @@ POLNEAR_SPLIT ?= $(if $(wildcard $(POLNEAR)/test),test,dev)
 eval-extraction: install $(MODEL)/diplostance.json
 	$(VENV)/bin/diplostance eval-extraction --articles data/articles/test --model $(MODEL) $(if $(wildcard $(POLNEAR)),--polnear $(POLNEAR) --split $(POLNEAR_SPLIT))
 
-# Trains three seeds (about 17 minutes on 2 cores with bf16, 35 in fp32) and rewrites docs/results.md.
+# Trains three seeds (about 19 minutes on 2 cores with bf16, 35-40 in fp32) and rewrites docs/results.md.
 results: install
 	$(PY) -m training.results --config $(CONFIG) --seeds 42 43 44 --output docs/results.md
 
