@@ -96,6 +96,7 @@ def test_the_stance_loss_ignores_cells_outside_a_lines_annotation():
     def loss(labels, mask):
         trainer = JointTrainer.__new__(JointTrainer)  # only compute_loss is used: no Trainer set-up needed
         trainer.sentiment_loss_weight, trainer.pos_weight, trainer.label_smoothing = 1.0, None, 0.0
+        trainer.label_set_head, trainer.label_set_loss_weight = None, 0.0
 
         def model(**_):
             return {"stance_logits": logits, "sentiment_logits": torch.zeros(2, 3)}

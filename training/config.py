@@ -253,7 +253,7 @@ def load_config(path: str | Path | None = None) -> Config:
     Relative data paths are resolved against the file's folder, so the result does not depend on the working
     directory.
 
-    >>> load_config().data.train_file.endswith("data/train.jsonl")
+    >>> load_config().data.files("train")[0].path.endswith("data/train.jsonl")
     True
     """
     path = Path(path) if path is not None else DEFAULT_CONFIG
