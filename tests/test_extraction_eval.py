@@ -178,42 +178,33 @@ def test_end_to_end_stance_needs_the_statement_and_the_speaker(tmp_path):
     assert report["stance_on_gold_statements"]["f1"] == 0.5
 
 
-def test_a_speaker_counts_under_the_articles_own_acronym_or_a_longer_body_name(tmp_path):
+def speaker_accuracy(folder, paragraphs: list[str], speakers: list[str]) -> float:
+    """Speaker accuracy of the extractor on a one-article folder whose paragraphs are annotated with ``speakers``."""
     from training.extraction_eval import evaluate_articles
 
-    article = (
-        "The Liberians United for Reconciliation and Democracy (LURD) said its fighters would hold their positions.\n\n"
-        "The U.S. embassy in Monrovia said in a statement that the shelling must stop."
-    )
-    (tmp_path / "a-4.txt").write_text(article, encoding="utf-8")
-    statements = [
-        {"text": article.split("\n\n")[0], "speaker": "LURD", "polarity": "asserted"},
-        {"text": article.split("\n\n")[1], "speaker": "U.S. embassy in Monrovia", "polarity": "asserted"},
+    (folder / "a-1.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    statements = [{"text": text, "speaker": who, "polarity": "asserted"} for text, who in zip(paragraphs, speakers)]
+    (folder / "a-1.json").write_text(json.dumps({"id": "a-1", "statements": statements}), encoding="utf-8")
+    return evaluate_articles(folder)["speaker_accuracy"]
+
+
+def test_a_speaker_counts_under_the_articles_own_acronym_or_a_longer_body_name(tmp_path):
+    paragraphs = [
+        "The Liberians United for Reconciliation and Democracy (LURD) said its fighters would hold their positions.",
+        "The U.S. embassy in Monrovia said in a statement that the shelling must stop.",
     ]
-    (tmp_path / "a-4.json").write_text(json.dumps({"id": "a-4", "statements": statements}), encoding="utf-8")
-    assert evaluate_articles(tmp_path)["speaker_accuracy"] == 1.0
-    statements[1]["speaker"] = "Liberia"  # a different speaker is still wrong
-    (tmp_path / "a-4.json").write_text(json.dumps({"id": "a-4", "statements": statements}), encoding="utf-8")
-    assert evaluate_articles(tmp_path)["speaker_accuracy"] == 0.5
+    assert speaker_accuracy(tmp_path, paragraphs, ["LURD", "U.S. embassy in Monrovia"]) == 1.0
+    assert speaker_accuracy(tmp_path, paragraphs, ["LURD", "Liberia"]) == 0.5  # a different speaker is still wrong
 
 
 def test_a_state_counts_the_same_named_possessive_or_adjective(tmp_path):
-    from training.extraction_eval import evaluate_articles
-
-    article = (
-        "Azerbaijan's Defence Ministry said Armenian forces had shelled Ganja overnight.\n\n"
-        "The United States Africa Command said its aircraft had struck a militant camp."
-    )
-    (tmp_path / "a-5.txt").write_text(article, encoding="utf-8")
-    statements = [
-        {"text": article.split("\n\n")[0], "speaker": "Azerbaijani Defence Ministry", "polarity": "asserted"},
-        {"text": article.split("\n\n")[1], "speaker": "U.S. Africa Command", "polarity": "asserted"},
+    paragraphs = [
+        "Azerbaijan's Defence Ministry said Armenian forces had shelled Ganja overnight.",
+        "The United States Africa Command said its aircraft had struck a militant camp.",
     ]
-    (tmp_path / "a-5.json").write_text(json.dumps({"id": "a-5", "statements": statements}), encoding="utf-8")
-    assert evaluate_articles(tmp_path)["speaker_accuracy"] == 1.0
-    statements[0]["speaker"] = "Armenian Defence Ministry"  # another state's ministry is still wrong
-    (tmp_path / "a-5.json").write_text(json.dumps({"id": "a-5", "statements": statements}), encoding="utf-8")
-    assert evaluate_articles(tmp_path)["speaker_accuracy"] == 0.5
+    assert speaker_accuracy(tmp_path, paragraphs, ["Azerbaijani Defence Ministry", "U.S. Africa Command"]) == 1.0
+    # another state's ministry is still wrong
+    assert speaker_accuracy(tmp_path, paragraphs, ["Armenian Defence Ministry", "U.S. Africa Command"]) == 0.5
 
 
 def write_article(root, text, attributions):
