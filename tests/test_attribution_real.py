@@ -199,6 +199,17 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "said on Monday that it would not negotiate.",
             ["Mali", "Mali"],
         ),
+        # "the command" is the body named with that word; a person named with the body stays a person
+        (
+            "The African Union said its troops held the town. U.S. Africa Command said it had struck a camp nearby. "
+            "The command said no civilians had been harmed.",
+            ["African Union", "U.S. Africa Command", "U.S. Africa Command"],
+        ),
+        (
+            "Brig. Gen. Richard Neal of U.S. Central Command told reporters the retreat had turned into a rout. "
+            "Neal said the road north was blocked.",
+            ["Richard Neal", "Richard Neal"],
+        ),
     ],
 )
 def test_descriptions_resolve(finder, text, expected):

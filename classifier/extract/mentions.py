@@ -56,6 +56,8 @@ ORG_WORDS = {
     "international", "bank", "fund", "programme", "program", "secretariat", "authority", "administration",
     "officials", "resolutions", "resolution", "spokespeople", "delegation", "authorities", "ecowas", "igad",
     "military", "junta", "presidency", "cabinet", "embassy", "forum",
+    # the bodies a description can refer back to (coref.ORG_HEADS): "U.S. Africa Command" ... "The command said"
+    "command", "navy", "militia", "bloc", "corps", "guard", "guards", "police", "service",
 }  # fmt: skip
 # Common nouns that open an "X and Y <Body>" name; a state or person before "and" starts a list instead.
 NAME_NOUNS = {
@@ -143,8 +145,11 @@ class Mention:
 
     @property
     def is_organisation(self) -> bool:
-        if self.name and self.role and self.name != self.text and self.text.endswith(self.name):
-            return False  # a title then a name: "United Nations Secretary-General Antonio Guterres"
+        if self.name and self.role and self.name != self.text:
+            if self.text.endswith(self.name) or re.search(re.escape(self.name) + r"\s+(?:of|from|at)\s", self.text):
+                # a title then a name: "United Nations Secretary-General Antonio Guterres", or a name then the
+                # body: "Brig. Gen. Richard Neal of U.S. Central Command"
+                return False
         words = {w.lower().strip(".") for w in re.split(r"[\s-]+", self.text)}  # "Movement-in-Opposition"
         return bool(words & ORG_WORDS) or (self.text.isupper() and len(self.text) > 1)
 
