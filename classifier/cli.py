@@ -325,9 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
         "real reporting on stderr; exits 1 when there is an error.",
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="labelled JSONL file(s), e.g. data/*.jsonl")
-    check.add_argument(
-        "--config", help="label names come from here (default: the packaged training/configs/default.yaml)"
-    )
+    add_label_config_option(check)
     check.add_argument("--max-warnings", type=int, default=50, help="near-duplicate warnings to print (default: 50)")
     check.add_argument(
         "--shared-conflicts",
@@ -356,9 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     split.add_argument("--seed", type=int, default=0, help="random seed of the assignment (default: 0)")
     split.add_argument("--overwrite", action="store_true", help="replace split files that already exist")
-    split.add_argument(
-        "--config", help="label names come from here (default: the packaged training/configs/default.yaml)"
-    )
+    add_label_config_option(split)
     split.set_defaults(handler=run_data_split)
     from_articles = data_commands.add_parser(
         "from-articles",
@@ -378,9 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="labelled JSONL file(s), e.g. data/dev.jsonl data/test.jsonl: articles of their conflicts are left out",
     )
     from_articles.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
-    from_articles.add_argument(
-        "--config", help="label names come from here (default: the packaged training/configs/default.yaml)"
-    )
+    add_label_config_option(from_articles)
     from_articles.set_defaults(handler=run_data_from_articles)
     add_labelling_commands(commands)
     add_report_command(commands)
@@ -413,6 +407,13 @@ def add_report_command(commands) -> None:
         "of JSONL and Parquet articles): JSONL records with `id` and `date` (YYYY-MM-DD)",
     )
     report.set_defaults(handler=run_report)
+
+
+def add_label_config_option(command: argparse.ArgumentParser) -> None:
+    """``--config``: the training config whose label names a data command checks against."""
+    command.add_argument(
+        "--config", help="label names come from here (default: the packaged training/configs/default.yaml)"
+    )
 
 
 def add_labelling_commands(commands) -> None:
