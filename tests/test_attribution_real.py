@@ -205,6 +205,12 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "The command said no civilians had been harmed.",
             ["African Union", "U.S. Africa Command", "U.S. Africa Command"],
         ),
+        # "the High Commissioner" is the UN chief with that office named last
+        (
+            'UN human rights chief Volker Turk said he was appalled by the killings. "States must enforce the arms '
+            'embargo," the High Commissioner said.',
+            ["Volker Turk", "Volker Turk"],
+        ),
         (
             "Brig. Gen. Richard Neal of U.S. Central Command told reporters the retreat had turned into a rout. "
             "Neal said the road north was blocked.",

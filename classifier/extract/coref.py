@@ -55,6 +55,8 @@ ROLE_FITS = {
     "leader": ("leader", "president", "prime minister", "chief", "chairman", "head"),
     "mediator": ("mediator", "envoy"),
     "chief": ("chief", "head", "secretary-general", "director"),
+    # "the High Commissioner" after "UN human rights chief Volker Turk" or "U.N. refugee chief Filippo Grandi"
+    "commissioner": ("commissioner", "chief"),
 }
 # Heads of descriptions that refer back to an organisation ("the group said", "the ministry added").
 ORG_HEADS = {
