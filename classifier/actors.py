@@ -184,7 +184,11 @@ class ActorTable:
     def country_of(self, words: str) -> str | None:
         """The first country named or implied in ``words`` ("US Secretary of State" -> USA)."""
         for token in re.findall(r"[\w.'-]+", words):
-            country = self.country_words.get(re.sub(r"['’]s$", "", token).casefold())
+            country = self.country_of_word(token)
             if country is not None:
                 return country
         return None
+
+    def country_of_word(self, word: str) -> str | None:
+        """The country one word names, as a name, a possessive or a demonym ("Azerbaijan's", "Azerbaijani")."""
+        return self.country_words.get(re.sub(r"['’]s$", "", word).casefold())

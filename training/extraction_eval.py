@@ -415,11 +415,7 @@ def _state_named(name: str | None, actors) -> str:
     """``name`` normalised, with every word that names a state ("Azerbaijani", "Azerbaijan's", "U.S.", "United
     States") replaced by the state's country code."""
     name = re.sub(r"\b(?:the\s+)?United\s+States\b", "U.S.", name or "", flags=re.IGNORECASE)
-    words = []
-    for token in re.findall(r"[\w.'\u2019-]+", name):
-        country = actors.country_words.get(re.sub(r"['\u2019]s$", "", token).casefold())
-        words.append(country or token)
-    return _norm(" ".join(words))
+    return _norm(" ".join(actors.country_of_word(token) or token for token in re.findall(r"[\w.'\u2019-]+", name)))
 
 
 def _acronyms(text: str) -> dict[str, str]:

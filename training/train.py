@@ -52,7 +52,8 @@ class JointTrainer(Trainer):
         self.sentiment_loss_weight = sentiment_loss_weight
         self.pos_weight = pos_weight
         self.label_smoothing = label_smoothing
-        self.label_set_head = label_set_head
+        # moved once to the training device; .to() keeps the parameter objects the optimiser already holds
+        self.label_set_head = label_set_head.to(self.args.device) if label_set_head is not None else None
         self.label_set_loss_weight = label_set_loss_weight
         self.sample_weights = sample_weights
 
@@ -82,8 +83,7 @@ class JointTrainer(Trainer):
         if self.label_set_head is not None and label_set_targets is not None:
             # The head lives here, not in the model, so saved models never carry it. Under DDP each rank keeps
             # its own copy (never all-reduced); the encoder's gradients from this loss are still averaged.
-            pooled = outputs["pooled"]
-            set_logits = self.label_set_head.to(pooled.device)(pooled)
+            set_logits = self.label_set_head(outputs["pooled"])
             set_loss = torch.nn.functional.cross_entropy(
                 set_logits, label_set_targets, ignore_index=-100, label_smoothing=self.label_smoothing
             )

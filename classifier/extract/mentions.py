@@ -24,8 +24,9 @@ TITLE_WORDS = ROLE_WORDS | {
     "counsellor", "councillor", "speaker", "attorney", "justice", "judge", "director", "director-general",
     "senators", "presidents", "ambassadors", "generals",  # "Senators Joseph Biden, Richard Lugar and ..."
 }  # fmt: skip
-# Bodies an officer serves, beyond ORG_WORDS: "of U.S. Central Command", "of the UN peacekeeping force".
-SERVICE_WORDS = {"command", "force", "operation", "corps", "navy", "guard"}
+# Bodies an officer serves that do not make a name an organisation alone ("of the UN peacekeeping force"); the
+# ones that do ("of U.S. Central Command") are in ORG_WORDS.
+SERVICE_WORDS = {"force", "operation"}
 # Title words that are also surnames, when they end a name: "Prime Minister John Major".
 RANK_SURNAMES = {"major", "speaker", "justice", "marshal", "king", "judge", "bishop", "general"}
 CONNECTORS = {
@@ -56,7 +57,7 @@ ORG_WORDS = {
     "international", "bank", "fund", "programme", "program", "secretariat", "authority", "administration",
     "officials", "resolutions", "resolution", "spokespeople", "delegation", "authorities", "ecowas", "igad",
     "military", "junta", "presidency", "cabinet", "embassy", "forum",
-    # the bodies a description can refer back to (coref.ORG_HEADS): "U.S. Africa Command" ... "The command said"
+    # bodies a description can refer back to (as coref.ORG_HEADS): "U.S. Africa Command" ... "The command said"
     "command", "navy", "militia", "bloc", "corps", "guard", "guards", "police", "service",
 }  # fmt: skip
 # Common nouns that open an "X and Y <Body>" name; a state or person before "and" starts a list instead.
