@@ -287,3 +287,23 @@ def test_doubled_apostrophes_are_quotation_marks_but_contractions_are_not(finder
     assert [text[q.inner_start : q.inner_end] for q in find_quotes(text)] == ["We will not withdraw,", "final"]
     (statement,) = finder(text.split(" It's")[0])
     assert (statement["kind"], statement["speaker"]) == ("direct", "Omar Khalid")
+
+
+def test_a_long_speaker_description_after_a_quotation_keeps_it_direct_and_a_doubled_quote_continues_it(finder):
+    text = (
+        "''The shelling stopped for the first time in weeks, and people came out to buy bread,'' said Amina Idris, "
+        "the head of a Khartoum relief committee and a former health ministry official. ''Now we need the roads "
+        "open. The trucks are waiting at the border.''\n\nFighting has cut the main road since March."
+    )
+    found = finder(text)
+    assert [(s["kind"], s["speaker"]) for s in found] == [("direct", "Amina Idris"), ("direct", "Amina Idris")]
+    assert found[1]["text"].startswith("''Now we need")
+
+
+def test_a_paraphrase_after_the_described_speaker_stays_mixed(finder):
+    text = (
+        '"The shelling stopped for the first time in weeks," said Amina Idris, the head of a relief committee, '
+        "adding that the government had still not opened the roads to the convoys waiting at the border."
+    )
+    (statement,) = finder(text)
+    assert statement["kind"] == "mixed"

@@ -26,7 +26,7 @@ from classifier.extract.cues import (
 )
 from classifier.extract.mentions import Mention
 from classifier.extract.polarity import polarity
-from classifier.extract.segment import QUOTE_CHARS, Quote, Sentence
+from classifier.extract.segment import DOUBLED_OPENERS, QUOTE_CHARS, Quote, Sentence
 from classifier.extract.spans import RawStatement
 
 
@@ -316,7 +316,21 @@ class RuleLinker:
         quoted_words = sum(q.words(text) for q in quotes)
         outside_words = len(outside.split())
         # An attribution is a handful of words; more unquoted words than that means paraphrase around a quote.
-        return "direct" if outside_words <= 12 or outside_words < quoted_words / 2 else "mixed"
+        if outside_words <= 12 or outside_words < quoted_words / 2:
+            return "direct"
+        return "direct" if self._quote_then_described_speaker(text, sentence, quotes[0], mention, cue) else "mixed"
+
+    @staticmethod
+    def _quote_then_described_speaker(text: str, sentence: Sentence, quote: Quote, mention, cue) -> bool:
+        """'"We will not sign," said Amy Rao, the chief executive of a data firm and a prominent donor.': the
+        words outside the quotation are the attribution and the speaker's description, however long."""
+        if text[sentence.start : quote.start].strip() or cue[0] < quote.end or mention is None:
+            return False
+        before = text[quote.end : mention.end]
+        after = text[mention.end : sentence.end]
+        if len(before.split()) > 6 or not re.match(r"\s*,\s+(?:a|an|the|who|whose|[A-Z])", after):
+            return False
+        return not any(c in after for c in QUOTE_CHARS) and not re.search(r"\b(?:that|\w+ing)\b", after[:40])
 
     def _speech_quote(self, text: str, sentence: Sentence, quote: Quote) -> bool:
         """Long enough to be somebody's words, or placed like them (opening the sentence, after a colon or comma);
@@ -329,7 +343,7 @@ class RuleLinker:
     def continued_quote(self, text: str, sentence: Sentence, found: list[RawStatement]) -> RawStatement | None:
         """A sentence that is all quotation, right after an attributed statement, continues that speaker."""
         body = text[sentence.start : sentence.end].strip()
-        if not found or not sentence.quotes or body[:1] not in '"\u201c\u00ab':
+        if not found or not sentence.quotes or not (body[:1] in '"\u201c\u00ab' or body.startswith(DOUBLED_OPENERS)):
             return None
         quoted = [(q.inner_start, q.inner_end) for q in sentence.quotes]
         cues = CUE.finditer(text, sentence.start, sentence.end)
