@@ -216,6 +216,18 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "Neal said the road north was blocked.",
             ["Richard Neal", "Richard Neal"],
         ),
+        # a spokesperson's closing attribution sources the principal who opens the sentence
+        (
+            "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "
+            "the camps, his spokesman Stephane Dujarric said in New York. The secretary-general is alarmed by the "
+            "fighting and calls on both sides to stop, his spokesman said.",
+            ["Antonio Guterres", "Antonio Guterres", "Antonio Guterres"],
+        ),
+        # ... but what the spokesperson says of somebody else's act stays the spokesperson's
+        (
+            "UN spokesman Stephane Dujarric briefed reporters. The convoy had reached Kadugli on Monday, Dujarric said.",
+            ["Stephane Dujarric"],
+        ),
     ],
 )
 def test_descriptions_resolve(finder, text, expected):

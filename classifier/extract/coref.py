@@ -236,14 +236,17 @@ class SpeakerAttributor:
         """A spokesperson relaying a person: "Dujarric, spokesman for Guterres, said Guterres hoped ...",
         "spokeswoman Tammy Bruce said Secretary of State Marco Rubio had spoken ..." are the principal's words.
         What a spokesperson says of a body ("said the group would ...") stays the spokesperson's."""
+        titled = _SPOKESPERSON.search(text[max(0, mention.start - 16) : mention.start] + " ")  # "his spokesman X"
         if statement.cue is None or not (
-            _SPOKESPERSON.search(mention.text) or _SPOKESPERSON_APPOSITION.match(text, mention.end)
+            _SPOKESPERSON.search(mention.text) or _SPOKESPERSON_APPOSITION.match(text, mention.end) or titled
         ):
             return None
         sentence = next((s for s in sentences if s.start <= statement.cue[0] < s.end), None)
         if sentence is None:
             return None
-        inner = next((m for m in sentence.mentions if right_after(text, statement.cue, m)), None)
+        inner = self._opening_principal(text, sentence, mention, statement.cue) or next(
+            (m for m in sentence.mentions if right_after(text, statement.cue, m)), None
+        )
         if inner is None or inner.kind == "pronoun" or inner.is_organisation or inner.locative:
             return None
         if text.startswith(("'s", "\u2019s"), inner.end):
@@ -253,6 +256,19 @@ class SpeakerAttributor:
             person = len(inner.name.split()) > 1 or self._fuller_name(inner.name, before) is not None
             return inner if person and inner.name not in self.places else None
         return inner if self._description_referent(inner, before) is not None else None
+
+    @staticmethod
+    def _opening_principal(text: str, sentence: Sentence, mention: Mention, cue: tuple[int, int]) -> Mention | None:
+        """The person opening a sentence that a spokesperson's closing attribution sources: "Ban had urged both
+        sides to stop, his spokesman Martin Nesirky said", "The secretary-general is alarmed ..., his spokesman
+        said"."""
+        head = text[sentence.start : mention.start]
+        comma = head.rfind(",")
+        if comma < 0 or len(head[comma + 1 :].split()) > 3 or cue[0] < mention.start:
+            return None
+        body = sentence.start + len(head) - len(head.lstrip(" \"'\u201c"))
+        first = next((m for m in sentence.mentions if m.start < sentence.start + comma), None)
+        return first if first is not None and first.start == body else None
 
     def _is_armed_group(self, mention: Mention) -> bool:
         actor = self.table.resolve(mention.name)
