@@ -125,6 +125,17 @@ def test_reported_words(extractor, text, reported):
         # a quotation opened with a straight mark and closed with a curly one, and the reverse
         ('"Talks are the only way,\u201d said Jane Roe, a lawyer for the families.', ["Jane Roe"]),
         ('\u201cTalks are the only way," said Jane Roe, a lawyer for the families.', ["Jane Roe"]),
+        # a list that ends the clause before ", and called on" is not the subject of the second verb
+        (
+            "In a statement issued in Lagos, the Foreign Ministry said the offer had been made after talks with ECOWAS "
+            'leaders, the African Union and the United Nations, and called on the rebels to pull out "without delay".',
+            ["Foreign Ministry"],
+        ),
+        # ... but a closing attribution after a comma names its own speaker
+        (
+            "The president signed the decree on Monday, her security minister, Ali Rahman, told reporters.",
+            ["Ali Rahman"],
+        ),
     ],
 )
 def test_speakers(finder, text, expected):

@@ -246,6 +246,8 @@ class ParseLinker:
         current = verb
         for _ in range(6):
             subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
+            if subjects and current.dep_ == "conj" and _continues_a_list(subjects[0]):
+                subjects = []  # "... with ECOWAS leaders, the AU and the US, and called on": a list, no subject
             if subjects:
                 break
             if current.dep_ not in ("xcomp", "advcl", "conj", "pcomp", "acl", "relcl") or current.head.i == current.i:
@@ -423,6 +425,16 @@ class ParseLinker:
                 else:  # an act, or a verb deep in the reported clause ("as long as Morocco denied")
                     dropped.add(id(inner))
         return [item for item in linked if id(item) not in dropped]
+
+
+def _continues_a_list(subject) -> bool:
+    """The subject the parser gave a coordinated verb opens after a bare comma that follows a noun: the rest of a
+    list the clause before began ("consultations with ECOWAS leaders, the African Union and the United States, and
+    called on ..."), not a new speaker, who would come after "and", "but" or "while"."""
+    doc, first = subject.doc, subject.left_edge.i
+    listed = any(c.dep_ == "conj" for c in subject.children)  # "the African Union and the United States"
+    after_noun = first >= 2 and doc[first - 1].text == "," and doc[first - 2].tag_ in ("NN", "NNS", "NNP", "NNPS")
+    return listed and after_noun
 
 
 def _pronoun_subject(verb) -> bool:
