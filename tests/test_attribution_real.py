@@ -227,6 +227,13 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "Neal said the road north was blocked.",
             ["Richard Neal", "Richard Neal"],
         ),
+        # "he" after narration is that sentence's subject, not the person it met; "Serraj" is "Fayez al-Serraj"
+        (
+            "Turkish President Tayyip Erdogan said his troops would stay. Prime Minister Fayez al-Serraj stayed "
+            "silent.\n\nSerraj flew home by way of Istanbul, where he held talks with Erdogan. He said on his return "
+            "that his government would respect the truce.",
+            ["Tayyip Erdogan", "Fayez al-Serraj"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

@@ -27,6 +27,7 @@ _NAME_BEFORE = re.compile(r"(?P<body>\b(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w.\u201
 # Between a description and the name set off after it: "the U.N. special adviser on the prevention of genocide, "
 _APPOSED_GAP = re.compile(r"(?:\s+(?:on|for|of|to|in)\s[^,.;]{0,60})?,\s*")
 LOOKBACK = 20_000  # characters of the article before a statement whose names can be its speaker's antecedent
+_SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019]?\s+")
 MAX_SPOKEN = 200  # earlier attributions a pronoun or description may continue (each check also limits distance)
 # Which titles a description's head noun can refer back to.
 ROLE_FITS = {
@@ -567,11 +568,8 @@ class SpeakerAttributor:
 
     def _full_name(self, referent: Mention, before: list[Mention]) -> str:
         words = referent.name.split()
-        if len(words) == 1:
-            for earlier in before:
-                if len(earlier.name.split()) > 1 and earlier.name.split()[-1] == words[0]:
-                    return earlier.name
-        return referent.name
+        fuller = self._fuller_name(words[0], before) if len(words) == 1 else None
+        return fuller.name if fuller is not None else referent.name
 
     def _last_person_speaker(
         self, text: str, pronoun: Mention, spoken: list[Attribution], before: list[Mention]
@@ -674,20 +672,34 @@ class SpeakerAttributor:
         return Attribution(target.name, person, target.role, person=True)
 
     def _pronoun_referent(self, text: str, pronoun: Mention, before: list[Mention]) -> Mention | None:
+        """The nearest earlier mention a pronoun fits; for "he"/"she", the subject of that mention's sentence
+        where the subject fits too ("Serraj flew to Istanbul, where he met Erdogan. He said ..." is Serraj)."""
         word = pronoun.text.lower()
         for candidate in reversed(before):
             if word in ("he", "she"):
-                if candidate.is_organisation or not self._is_person(candidate, before):
+                if not self._fits_person_pronoun(text, word, candidate, before):
                     continue
-                if candidate.name in self.places or text.startswith(("'s", "\u2019s"), candidate.end):
-                    continue  # "South Africa's president": neither the state nor an owner is "he"
-                gender = candidate.gender or self._gender_from_earlier(candidate, before)
-                if gender is not None and gender != ("m" if word == "he" else "f"):
-                    continue
+                opening = max(text.rfind("\n", 0, candidate.start), *(m.end() for m in _SENTENCE_END.finditer(
+                    text, 0, candidate.start)), 0)  # fmt: skip
+                subject = next((m for m in before if opening <= m.start < candidate.start), None)
+                if (
+                    subject is not None
+                    and not text[opening : subject.start].strip()
+                    and self._fits_person_pronoun(text, word, subject, before)
+                ):
+                    return subject
                 return candidate
             if word in ("it", "they") and (candidate.is_organisation or len(candidate.name.split()) == 1):
                 return candidate
         return None
+
+    def _fits_person_pronoun(self, text: str, word: str, candidate: Mention, before: list[Mention]) -> bool:
+        if candidate.is_organisation or not self._is_person(candidate, before):
+            return False
+        if candidate.name in self.places or text.startswith(("'s", "\u2019s"), candidate.end):
+            return False  # "South Africa's president": neither the state nor an owner is "he"
+        gender = candidate.gender or self._gender_from_earlier(candidate, before)
+        return gender is None or gender == ("m" if word == "he" else "f")
 
     def _description_referent(self, description: Mention, before: list[Mention]) -> Mention | None:
         if re.match(r"(?i)(?:a|an)\s", description.text):
@@ -718,7 +730,10 @@ class SpeakerAttributor:
     def _is_person(self, candidate: Mention, before: list[Mention]) -> bool:
         if candidate.role and not candidate.is_organisation:
             return True
-        return len(candidate.name.split()) >= 2 or bool(self._role_from_earlier(candidate, before))
+        words = candidate.name.split()
+        if len(words) == 1 and self._fuller_name(words[0], before) is not None:
+            return True  # "Serraj" after "Prime Minister Fayez al-Serraj"
+        return len(words) >= 2 or bool(self._role_from_earlier(candidate, before))
 
     def _role_from_earlier(self, candidate: Mention, before: list[Mention]) -> str:
         """The role of the first mention in ``before`` with a role and the candidate's surname."""
