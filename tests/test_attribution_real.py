@@ -241,6 +241,12 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "fighting and calls on both sides to stop, his spokesman said.",
             ["Antonio Guterres", "Antonio Guterres", "Antonio Guterres"],
         ),
+        # a press secretary named after the title relays the person she speaks for
+        (
+            "The White House press secretary, Jane Roe, said President John Doe had spoken to both leaders and had "
+            "thanked them for the truce.",
+            ["John Doe"],
+        ),
         # ... but what the spokesperson says of somebody else's act stays the spokesperson's
         (
             "UN spokesman Stephane Dujarric briefed reporters. The convoy had reached Kadugli on Monday, Dujarric said.",

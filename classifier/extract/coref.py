@@ -27,6 +27,7 @@ _NAME_BEFORE = re.compile(r"(?P<body>\b(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w.\u201
 # Between a description and the name set off after it: "the U.N. special adviser on the prevention of genocide, "
 _APPOSED_GAP = re.compile(r"(?:\s+(?:on|for|of|to|in)\s[^,.;]{0,60})?,\s*")
 LOOKBACK = 20_000  # characters of the article before a statement whose names can be its speaker's antecedent
+_SPOKESPERSON_BEFORE = re.compile(r"(?i)\b(?:spokes(?:man|woman|person)|press secretary),?\s+$")
 _SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019]?\s+")
 MAX_SPOKEN = 200  # earlier attributions a pronoun or description may continue (each check also limits distance)
 # Which titles a description's head noun can refer back to.
@@ -237,7 +238,8 @@ class SpeakerAttributor:
         """A spokesperson relaying a person: "Dujarric, spokesman for Guterres, said Guterres hoped ...",
         "spokeswoman Tammy Bruce said Secretary of State Marco Rubio had spoken ..." are the principal's words.
         What a spokesperson says of a body ("said the group would ...") stays the spokesperson's."""
-        titled = _SPOKESPERSON.search(text[max(0, mention.start - 16) : mention.start] + " ")  # "his spokesman X"
+        # "his spokesman Stephane Dujarric", "The White House press secretary, Karine Jean-Pierre,"
+        titled = _SPOKESPERSON_BEFORE.search(text, max(0, mention.start - 40), mention.start)
         if statement.cue is None or not (
             _SPOKESPERSON.search(mention.text) or _SPOKESPERSON_APPOSITION.match(text, mention.end) or titled
         ):
