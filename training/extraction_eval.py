@@ -13,6 +13,7 @@ closes the sentence (``..., officials said.``), the words before the speaker.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -372,7 +373,15 @@ def read_annotated_article(json_path: Path) -> tuple[str, str, list[GoldStatemen
 
 
 def _norm(name: str | None) -> str:
-    return re.sub(r"[^\w]+", " ", (name or "").casefold()).strip()
+    """Lower case, punctuation to spaces, accents dropped: "Stéphane" and "Stephane", "Yıldırım" and "Yildirim"
+    are the same name spelled with and without them.
+
+    >>> _norm("Recep Tayyip Erdoğan") == _norm("Recep Tayyip Erdogan")
+    True
+    """
+    folded = unicodedata.normalize("NFKD", (name or "").replace("\u0131", "i").casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"[^\w]+", " ", folded).strip()
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
