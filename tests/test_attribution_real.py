@@ -247,6 +247,18 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "thanked them for the truce.",
             ["John Doe"],
         ),
+        # ... not the one a spokesperson "told": the news agency is addressed, not relayed
+        (
+            'Hamas rejected the plan. "We will not sign a truce that leaves the siege in place," Sami Abu Zuhri, a '
+            "Hamas spokesman in Gaza, told The Associated Press.",
+            ["Hamas", "Sami Abu Zuhri"],
+        ),
+        # "quoted X as saying" is X's statement; "the Egyptian proposal" is Egypt's
+        (
+            "Tehran radio quoted Parliament Speaker Hashemi Rafsanjani as saying Iran would go on defending itself. "
+            "The Egyptian proposal called for a halt to the fighting from Tuesday.",
+            ["Hashemi Rafsanjani", "Egypt"],
+        ),
         # ... but what the spokesperson says of somebody else's act stays the spokesperson's
         (
             "UN spokesman Stephane Dujarric briefed reporters. The convoy had reached Kadugli on Monday, Dujarric said.",

@@ -136,6 +136,7 @@ _BARE_STATE_BODY = re.compile(
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
 # Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
+PROPOSAL_HEADS = {"proposal", "plan", "initiative", "draft"}
 STATEMENT_HEADS = {"statement", "communique", "communiqué", "appeal", "verbale", "letter", "declaration", "message"}
 _NAME_WORD = r"(?:[A-Z][\w.\u2019'-]*|of|for|the|and|in|on|de|du|des|la|le|d[\u2019']\w+)"
 ACRONYM_DEFINED = re.compile(
@@ -247,8 +248,10 @@ class SpeakerAttributor:
         sentence = next((s for s in sentences if s.start <= statement.cue[0] < s.end), None)
         if sentence is None:
             return None
+        # "told The Associated Press", "urged Kenya to ...": after such a cue the name is whom it addresses
+        addressed = re.match(r"(?i)(?:tell|told|urg|ask|call|brief|inform|warn|press|assur|remind)", text[statement.cue[0] :])
         inner = self._opening_principal(text, sentence, mention, statement.cue) or next(
-            (m for m in sentence.mentions if right_after(text, statement.cue, m)), None
+            (m for m in sentence.mentions if not addressed and right_after(text, statement.cue, m)), None
         )
         if inner is None or inner.kind == "pronoun" or inner.is_organisation or inner.locative:
             return None
@@ -418,6 +421,11 @@ class SpeakerAttributor:
         referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
+        if head in STATEMENT_HEADS | PROPOSAL_HEADS:
+            # "The Egyptian proposal called for", "the Iranian statement said": the state the adjective names
+            state = next(filter(None, map(self._state_of_adjective, mention.text.split()[1:-1])), None)
+            if state is not None:
+                return Attribution(state, mention, mention.text)
         if head in STATEMENT_HEADS:
             issuer = self._issuer(text, mention, spoken)
             if issuer is not None:

@@ -157,6 +157,8 @@ class ParseLinker:
         self._sources: dict[int, object] = {}  # verb index -> the token whose phrase utters it (see _speakers)
         linked = []  # (verb token, mention, cue span, conjunct mentions)
         for verb, cue, match in self._cues(text, sentence, doc):
+            if any(_quoted_as_saying(g) is not None for c in verb.children if c.lower_ == "as" for g in c.children):
+                continue  # "quoted X as saying": X's statement, read off "saying"
             found = self._speakers(text, sentence, verb)
             if found == "passive":
                 continue  # "if Turkish Cypriots were threatened", "Pompeo was asked": nobody here is speaking
@@ -243,6 +245,10 @@ class ParseLinker:
             return self._mentions(text, sentence, [target])
         if _misparsed_finite(verb):
             return None  # the parse went wrong around it: let the rules read the sentence
+        quoted = _quoted_as_saying(verb)
+        if quoted is not None:
+            self._sources[verb.i] = quoted  # "Tehran radio quoted Speaker Rafsanjani as saying": the one quoted
+            return self._mentions(text, sentence, [quoted], any_noun=True)
         current = verb
         for _ in range(6):
             subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
@@ -425,6 +431,16 @@ class ParseLinker:
                 else:  # an act, or a verb deep in the reported clause ("as long as Morocco denied")
                     dropped.add(id(inner))
         return [item for item in linked if id(item) not in dropped]
+
+
+def _quoted_as_saying(verb):
+    """The one quoted in "state media quoted X as saying ...", "Interfax cited X as saying ...", else None."""
+    preposition = verb.head
+    if verb.lower_ != "saying" or preposition.lower_ != "as" or preposition.i == verb.i:
+        return None
+    if not preposition.head.lower_.startswith(("quot", "cit")):
+        return None
+    return next((c for c in preposition.head.children if c.dep_ == "dobj"), None)
 
 
 def _continues_a_list(subject) -> bool:
