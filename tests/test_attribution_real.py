@@ -234,6 +234,14 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "that his government would respect the truce.",
             ["Tayyip Erdogan", "Fayez al-Serraj"],
         ),
+        # "Ethiopia's prime minister" is the prime minister the article names with that title
+        (
+            "Ethiopia's prime minister said the port deal would harm nobody.\n\nPrime Minister Abiy Ahmed told "
+            "parliament that the deal was final.",
+            ["Abiy Ahmed", "Abiy Ahmed"],
+        ),
+        # "President Hassan Sheikh Mohamud": "Sheikh" inside a name is part of it
+        ("President Hassan Sheikh Mohamud told parliament the deal was illegal.", ["Hassan Sheikh Mohamud"]),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

@@ -136,6 +136,7 @@ _BARE_STATE_BODY = re.compile(
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
 # Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
+_OWNED_TITLE = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)['\u2019]s\s+(?P<title>(?:[a-z]+\s+){0,2}[a-z]+)")
 PROPOSAL_HEADS = {"proposal", "plan", "initiative", "draft"}
 STATEMENT_HEADS = {"statement", "communique", "communiqué", "appeal", "verbale", "letter", "declaration", "message"}
 _NAME_WORD = r"(?:[A-Z][\w.\u2019'-]*|of|for|the|and|in|on|de|du|des|la|le|d[\u2019']\w+)"
@@ -442,6 +443,9 @@ class SpeakerAttributor:
         state = self._home_state(text, mention, before) if _BARE_STATE_BODY.fullmatch(mention.text) else None
         if state is not None:
             return Attribution(state, mention, mention.text)
+        titled_name = self._titled_name(text, mention)
+        if titled_name is not None:
+            return Attribution(titled_name, mention, mention.text, person=True)
         person = self._described_person(text, mention, head, spoken, before)
         if person is not None:
             return person
@@ -475,6 +479,31 @@ class SpeakerAttributor:
         if not (titled or other):
             return None
         return self._last_person(text, mention, spoken, before, reach=1500 if titled else 600)
+
+    def _titled_name(self, text: str, mention: Mention) -> str | None:
+        """The name that "Somalia's president" has where the article gives it with the title, before or after
+        ("Somalia's president has said ... President Hassan Sheikh Mohamud told parliament"); None when no such
+        name is near or it is given with another state's name."""
+        owned = _OWNED_TITLE.fullmatch(mention.text)
+        if owned is None or owned.group("title").split()[-1] not in PERSON_HEADS:
+            return None
+        country = self.table.country_of(owned.group("owner"))
+        title = " ".join(word.capitalize() for word in owned.group("title").split())
+        pattern = re.compile(re.escape(title) + r"\s+((?:[A-Z][\w\u2019'-]*\s+){0,3}[A-Z][\w\u2019'-]*)")
+        found = [m for m in pattern.finditer(text, max(0, mention.start - 1500), mention.end + 1500)]
+        found.sort(key=lambda m: (m.start() > mention.start, abs(m.start() - mention.start)))  # nearest before first
+        # another state's "president" in the article: only a name given with this state's name will do
+        owners = re.findall(r"([A-Z][\w.-]*)['\u2019]s\s+" + re.escape(owned.group("title")), text)
+        alone = {self.table.country_of(owner) for owner in owners} == {country}
+        for match in found:
+            if match.start() < mention.end and match.end() > mention.start:
+                continue
+            near = text[max(0, match.start() - 30) : match.start()].split()
+            states = {self.table.country_of(word.strip(",.")) for word in near} - {None}
+            if country is None or states - {country} or not (states or alone):
+                continue
+            return re.sub(r"['\u2019]s$", "", match.group(1))
+        return None
 
     def _state_of_adjective(self, name: str) -> str | None:
         """The state a lone adjective left of a body's name stands for ("Philippine", "Greek"), or None for a name."""

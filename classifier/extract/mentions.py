@@ -161,6 +161,8 @@ def split_title(text: str) -> tuple[str, str]:
 
     >>> split_title("Turkish Foreign Minister Mevlut Cavusoglu")
     ('Mevlut Cavusoglu', 'Turkish Foreign Minister')
+    >>> split_title("President Hassan Sheikh Mohamud")
+    ('Hassan Sheikh Mohamud', 'President')
     >>> split_title("UN Security Council resolutions")
     ('UN Security Council', 'resolutions')
     """
@@ -168,6 +170,8 @@ def split_title(text: str) -> tuple[str, str]:
     lowered = [w.lower().strip(".,") for w in words]
     last_title = -1
     for i, word in enumerate(lowered):
+        if word == "sheikh" and 0 < i < len(words) - 1 and last_title < i - 1:
+            continue  # a name's middle, after a given name: "President Hassan Sheikh Mohamud"
         if word in TITLE_WORDS or (word in CONNECTORS and 0 < i < len(words) - 1 and last_title == i - 1):
             last_title = i
     # "of State" after "Secretary": a capitalised word right after a connector inside a title belongs to it.
