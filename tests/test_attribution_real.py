@@ -242,6 +242,16 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
         ),
         # "President Hassan Sheikh Mohamud": "Sheikh" inside a name is part of it
         ("President Hassan Sheikh Mohamud told parliament the deal was illegal.", ["Hassan Sheikh Mohamud"]),
+        # an age after a paragraph of narration is the story's main figure, not whoever spoke last
+        (
+            "Prime Minister Haider al-Abadi said the offensive would begin soon. Abadi told parliament that Iraqi "
+            "forces alone would enter the city. A government spokesman, Saad al-Hadithi, declined to rule out a "
+            "Turkish role.\n\nMore than a million people still live in the city. Aid groups have set up camps to "
+            "the east and south of it, and the roads out of the city have been cut for weeks by the fighting around "
+            "the airport and the old bridges over the Tigris, which engineers have been trying to repair since the "
+            'summer.\n\n"Mosul will be liberated by Iraqis," the 64-year-old said.',
+            ["Haider al-Abadi", "Haider al-Abadi", "Saad al-Hadithi", "Haider al-Abadi"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

@@ -29,6 +29,7 @@ _APPOSED_GAP = re.compile(r"(?:\s+(?:on|for|of|to|in)\s[^,.;]{0,60})?,\s*")
 LOOKBACK = 20_000  # characters of the article before a statement whose names can be its speaker's antecedent
 _SPOKESPERSON_BEFORE = re.compile(r"(?i)\b(?:spokes(?:man|woman|person)|press secretary),?\s+$")
 _SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019]?\s+")
+AGE_REACH = 300  # characters back to the last person speaking, whom an age continues
 MAX_SPOKEN = 200  # earlier attributions a pronoun or description may continue (each check also limits distance)
 # Which titles a description's head noun can refer back to.
 ROLE_FITS = {
@@ -474,11 +475,37 @@ class SpeakerAttributor:
         bare = re.sub(r"(?i)^the\s+", "", mention.text)
         if bare == mention.text:
             return None
+        if re.match(r"\d+-year-old\b", bare) and self._last_person(text, mention, spoken, before, reach=AGE_REACH) is None:
+            # nobody spoke just before: the age is the story's main figure's
+            salient = self._salient_person(mention, before)
+            if salient is not None:
+                return Attribution(salient, mention, mention.text, person=True)
         titled = head in PERSON_HEADS or re.match(r"\d+-year-old\b", bare) is not None
         other = head not in ORG_HEADS | STATEMENT_HEADS and not _REPORTERS.fullmatch(bare) and not bare.endswith("s")
         if not (titled or other):
             return None
         return self._last_person(text, mention, spoken, before, reach=1500 if titled else 600)
+
+    def _salient_person(self, mention: Mention, before: list[Mention]) -> str | None:
+        """The person named most often in the last few paragraphs (the latest on a tie), whom an age describes:
+        wire copy gives the age of the story's main figure ("the 64-year-old said"), not of whoever spoke last;
+        a nationality in the description rules out people of other states ("the 67-year-old Peruvian
+        diplomat")."""
+        country = self.table.country_of(" ".join(mention.text.split()[2:]))
+        counts: dict[str, list[int]] = {}
+        for candidate in before:
+            if mention.start - candidate.start > 3000 or candidate.is_organisation or candidate.name in self.places:
+                continue
+            if not self._is_person(candidate, before):
+                continue
+            theirs = self.table.country_of(candidate.role or self._role_from_earlier(candidate, before))
+            if country is not None and theirs is not None and theirs != country:
+                continue
+            name = self._full_name(candidate, before)
+            counts.setdefault(name, []).append(candidate.start)
+        if not counts:
+            return None
+        return max(counts, key=lambda name: (len(counts[name]), counts[name][-1]))
 
     def _titled_name(self, text: str, mention: Mention) -> str | None:
         """The name that "Somalia's president" has where the article gives it with the title, before or after
