@@ -252,6 +252,12 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             'summer.\n\n"Mosul will be liberated by Iraqis," the 64-year-old said.',
             ["Haider al-Abadi", "Haider al-Abadi", "Saad al-Hadithi", "Haider al-Abadi"],
         ),
+        # "diplomats said" is a group, not the envoy who spoke last
+        (
+            "U.N. envoy Martin Griffiths said he would ask the council to endorse the deal. The council failed for "
+            "the third time to agree on a statement, diplomats said.",
+            ["Martin Griffiths", "diplomats"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

@@ -770,8 +770,12 @@ class SpeakerAttributor:
     def _description_referent(self, description: Mention, before: list[Mention]) -> Mention | None:
         if re.match(r"(?i)(?:a|an)\s", description.text):
             return None  # an indefinite description introduces someone new
-        head = description.text.lower().split()[-1].rstrip("s") if description.text.split() else ""
+        last = description.text.lower().split()[-1] if description.text.split() else ""
+        head = last.rstrip("s")
         fits = ROLE_FITS.get(head)
+        plural = last != head and not last.endswith("ss") and not description.text.lower().startswith("the ")
+        if fits is not None and plural:
+            return None  # "diplomats said": several people, none of them the envoy named before
         # "the top U.S. diplomat" is not the Chinese foreign minister named last
         country = self.table.country_of(" ".join(description.text.split()[1:-1]))
         for candidate in reversed(before):
