@@ -307,3 +307,10 @@ def test_a_paraphrase_after_the_described_speaker_stays_mixed(finder):
     )
     (statement,) = finder(text)
     assert statement["kind"] == "mixed"
+
+
+def test_a_quoted_nickname_inside_a_name_stays_in_the_mention_and_out_of_the_name(finder):
+    text = 'The gang leader Jimmy "Barbecue" Cherizier said the armed groups would not recognise the council.'
+    (statement,) = finder(text)
+    assert statement["speaker"] == "Jimmy Cherizier"
+    assert statement["speaker_mention"]["text"] == 'Jimmy "Barbecue" Cherizier'

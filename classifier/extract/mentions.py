@@ -100,6 +100,9 @@ _GROUP = re.compile(
 )
 _LOCATIVE = re.compile(r"\b(?:in|at|from|near|outside|across|throughout|into|to|toward|towards)\s+$", re.IGNORECASE)
 # Arabic and other name particles written in lower case: "al-Ansari", "el-Sisi", "bin Zayed".
+_NICKNAME_OPEN = re.compile(r"\s+[\"\u201c]")
+_NICKNAME_CLOSE = re.compile(r"[\"\u201d]\s+[A-Z\u00c0-\u024f]")
+_NICKNAME = re.compile(r"\s+[\"\u201c][A-Z][\w.'-]*[\"\u201d]\s+")
 _PARTICLE_NAME = re.compile(r"(?:al|el|ad|as|ash|at|az|ibn|abu)-[A-Z\u00c0-\u024f]")
 # The body a state owns, after its name or demonym ("Rwanda's foreign ministry", "Syrian foreign ministry").
 BODY_HEADS = (
@@ -263,14 +266,16 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
             span_start, span_end = run[0][0], run[-1][1]
             surface = text[span_start:span_end].rstrip(".")
             span_end = span_start + len(surface)
-            name, role = split_title(surface)
+            name, role = split_title(_NICKNAME.sub(" ", surface))
             kind = "named" if name else "description"
             mentions.append(Mention(span_start, span_end, surface, kind, name=name, role=role))
         run.clear()
 
     for i, (a, b, word) in enumerate(tokens):
         gap = text[run[-1][1] : a] if run else " "
-        contiguous = run and gap.strip() in ("", "-")
+        if run and _NICKNAME_OPEN.fullmatch(gap) and _NICKNAME_CLOSE.match(text, b) and word[:1].isupper():
+            continue  # 'Jimmy "Barbecue" Cherizier': a nickname inside a name does not end it
+        contiguous = run and (gap.strip() in ("", "-") or _NICKNAME.fullmatch(gap))
         lowered = word.lower()
         # "Tigray People's Liberation Front": a possessive inside a name does not end it
         possessive = word.endswith(("'s", "’s")) and lowered not in ("people's", "people’s")
