@@ -314,3 +314,13 @@ def test_a_quoted_nickname_inside_a_name_stays_in_the_mention_and_out_of_the_nam
     (statement,) = finder(text)
     assert statement["speaker"] == "Jimmy Cherizier"
     assert statement["speaker_mention"]["text"] == 'Jimmy "Barbecue" Cherizier'
+
+
+def test_an_age_with_a_nationality_and_a_title_is_one_description(finder):
+    text = (
+        "IAEA chief Rafael Grossi said inspectors were ready.\n\n"
+        '"We need to be there soon," the 60-year-old Argentine diplomat said in an interview.'
+    )
+    found = finder(text)
+    assert found[-1]["speaker_mention"]["text"] == "the 60-year-old Argentine diplomat"
+    assert found[-1]["speaker"] == "Rafael Grossi"

@@ -82,7 +82,10 @@ DESCRIPTION_HEADS = (
 )
 _DESCRIPTION = re.compile(
     r"\b(?:the|a|an|one)\s+(?:[A-Za-z][\w.'-]*\s+){0,3}?(?:" + DESCRIPTION_HEADS + r")s?\b(?!-)"
-    r"|\bthe\s+\d{2,3}-year-old(?:\s+former\s+[a-z]+)?",  # "the 65-year-old", "the 55-year-old former warlord"
+    # "the 65-year-old", "the 55-year-old former warlord", "the 60-year-old Argentine diplomat", "the 67-year-old
+    # coup leader"
+    r"|\bthe\s+\d{2,3}-year-old(?:\s+former)?(?:\s+[A-Z][a-z]+)?(?:\s+[a-z]+)?\s+(?:" + DESCRIPTION_HEADS + r")\b"
+    r"|\bthe\s+\d{2,3}-year-old(?:\s+former\s+[a-z]+)?",
     re.IGNORECASE,
 )
 # Unnamed groups of people who speak in wire copy ("Residents in Khan Younis said", "diplomats said").
