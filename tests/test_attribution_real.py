@@ -258,6 +258,12 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "the third time to agree on a statement, diplomats said.",
             ["Martin Griffiths", "diplomats"],
         ),
+        # a speech verb in the purpose clause of a reported act is the actor's statement
+        (
+            "The Elysee said President Jacques Chirac had telephoned Israeli Prime Minister Shimon Peres overnight "
+            "to urge him to stop the fighting.",
+            ["Jacques Chirac"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

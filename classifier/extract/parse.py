@@ -530,6 +530,11 @@ def _reported_clause(outer, inner) -> bool:
     token = inner
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
+    if token.dep_ in ("advcl", "xcomp") and any(c.lower_ == "to" and c.dep_ == "aux" for c in token.children):
+        # "The Elysee said Chirac had telephoned Peres to urge ...": a purpose clause of the reported act
+        token = token.head
+        while token.dep_ == "conj" and token.head.i != token.i:
+            token = token.head
     return token.dep_ == "ccomp" and token.head.i == outer.i
 
 
