@@ -264,6 +264,13 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "to urge him to stop the fighting.",
             ["Jacques Chirac"],
         ),
+        # a news agency told something is not the "he" who speaks next
+        (
+            "Foreign Minister Khalid al-Yamani said his side would keep its word. He later told The Associated Press "
+            "that the government did not trust the rebels. The coalition has been accused by rights groups of "
+            "killing civilians. He said the coalition would respect the truce.",
+            ["Khalid al-Yamani", "Khalid al-Yamani", "rights groups", "Khalid al-Yamani"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

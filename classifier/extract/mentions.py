@@ -59,6 +59,8 @@ ORG_WORDS = {
     "military", "junta", "presidency", "cabinet", "embassy", "forum",
     # bodies a description can refer back to (as coref.ORG_HEADS): "U.S. Africa Command" ... "The command said"
     "command", "navy", "militia", "bloc", "corps", "guard", "guards", "police", "service",
+    # news organisations, which are told things and quoted from, never a "he" or "she": "The Associated Press"
+    "press", "presse", "radio", "television", "news", "times", "post", "journal", "tribune", "jazeera",
 }  # fmt: skip
 # Common nouns that open an "X and Y <Body>" name; a state or person before "and" starts a list instead.
 NAME_NOUNS = {
