@@ -271,6 +271,12 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "killing civilians. He said the coalition would respect the truce.",
             ["Khalid al-Yamani", "Khalid al-Yamani", "rights groups", "Khalid al-Yamani"],
         ),
+        # "the secretary general" is no military general
+        (
+            "Serb commander Gen. Nebojsa Pavkovic said his men were leaving. Kofi Annan welcomed the pullout. The "
+            "secretary general told the council that the world body was ready.",
+            ["Nebojsa Pavkovic", "Kofi Annan", "Kofi Annan"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

@@ -770,7 +770,8 @@ class SpeakerAttributor:
     def _description_referent(self, description: Mention, before: list[Mention]) -> Mention | None:
         if re.match(r"(?i)(?:a|an)\s", description.text):
             return None  # an indefinite description introduces someone new
-        last = description.text.lower().split()[-1] if description.text.split() else ""
+        words = re.sub(r"(?i)\bsecretary\s+general\b", "secretary-general", description.text).lower().split()
+        last = words[-1] if words else ""  # "the secretary general" is not a general
         head = last.rstrip("s")
         fits = ROLE_FITS.get(head)
         plural = last != head and not last.endswith("ss") and not description.text.lower().startswith("the ")
