@@ -125,6 +125,11 @@ def test_reported_words(extractor, text, reported):
         # a quotation opened with a straight mark and closed with a curly one, and the reverse
         ('"Talks are the only way,\u201d said Jane Roe, a lawyer for the families.', ["Jane Roe"]),
         ('\u201cTalks are the only way," said Jane Roe, a lawyer for the families.', ["Jane Roe"]),
+        # ", a charge X denies" is X's statement beside the accuser's
+        (
+            "Bujumbura has accused neighbouring Rwanda of training the rebels, a charge Kigali denies.",
+            ["Bujumbura", "Kigali"],
+        ),
         # a list that ends the clause before ", and called on" is not the subject of the second verb
         (
             "In a statement issued in Lagos, the Foreign Ministry said the offer had been made after talks with ECOWAS "

@@ -416,6 +416,8 @@ class ParseLinker:
                 aside = inner[0].dep_ == "relcl" and inner[1].start == outer[1].start  # "X, who said A, said B"
                 if repeated or aside or inner[0].dep_ == "parataxis":
                     dropped.add(id(inner))
+                elif outer[0].i > inner[0].i and _denies_the_charge(outer[0]):
+                    continue  # "Kiir accused Machar of plotting a coup, a charge Machar denies": two statements
                 elif outer[0].i > inner[0].i:
                     dropped.add(id(outer))  # "Turkey has supported the offensive, officials said.": a source tag
                 elif inner[0].dep_ == "conj" and _pronoun_subject(inner[0].head):
@@ -431,6 +433,16 @@ class ParseLinker:
                 else:  # an act, or a verb deep in the reported clause ("as long as Morocco denied")
                     dropped.add(id(inner))
         return [item for item in linked if id(item) not in dropped]
+
+
+_CHARGES = {"charge", "charges", "accusation", "accusations", "claim", "claims", "allegation", "allegations"}
+
+
+def _denies_the_charge(verb) -> bool:
+    """A closing ", a charge X denies" (or "rejects"): X's own statement, not a source tag for the sentence."""
+    if not verb.lower_.startswith(("deni", "deny", "reject", "dismiss")):
+        return False
+    return any(t.lower_ in _CHARGES and t.i < verb.i for t in verb.subtree)
 
 
 def _quoted_as_saying(verb):
