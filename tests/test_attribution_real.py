@@ -125,6 +125,12 @@ def test_reported_words(extractor, text, reported):
         # a quotation opened with a straight mark and closed with a curly one, and the reverse
         ('"Talks are the only way,\u201d said Jane Roe, a lawyer for the families.', ["Jane Roe"]),
         ('\u201cTalks are the only way," said Jane Roe, a lawyer for the families.', ["Jane Roe"]),
+        # what a resolution's text does is the council's statement, whatever the verb
+        (
+            "The resolution, adopted unanimously, terminates the mandate of the mission and requests it to complete "
+            "its withdrawal by December.",
+            ["UN Security Council"],
+        ),
         # ", a charge X denies" is X's statement beside the accuser's
         (
             "Bujumbura has accused neighbouring Rwanda of training the rebels, a charge Kigali denies.",

@@ -228,7 +228,9 @@ class ParseLinker:
             issued = lowered in ISSUE_VERBS and obj is not None and obj.lower_ in ISSUED_OBJECTS
             # "called the plan reckless", "branded the strikes a crime": naming something is saying it
             naming = lowered in NAMING_VERBS and any(_renamed(c) for c in token.children)
-            if nominal or issued or naming:
+            # "Resolution 678 authorizes ...", "The resolution, adopted unanimously, terminates ... and requests ..."
+            decreed = lowered in RESOLUTION_VERBS and subject is not None and subject.lower_ in RESOLUTION_NOUNS
+            if nominal or issued or naming or decreed:
                 # "..., the statement read.", "Berlin issued the appeal on Sunday"
                 seen.add(token.i)
                 yield token, (offset + token.idx, offset + token.idx + len(token)), None
@@ -435,6 +437,12 @@ class ParseLinker:
         return [item for item in linked if id(item) not in dropped]
 
 
+# What a resolution does in its text is what its body says: "authorizes", "requires", "terminates" are no speech verbs.
+RESOLUTION_VERBS = {
+    "authorizes", "authorises", "requires", "requests", "terminates", "allows", "decides", "reaffirms", "endorses",
+    "extends", "imposes", "establishes", "calls", "demands", "urges", "condemns", "welcomes", "caps", "bans",
+}  # fmt: skip
+RESOLUTION_NOUNS = {"resolution", "resolutions", "declaration", "text", "communique", "communiqué"}
 _CHARGES = {"charge", "charges", "accusation", "accusations", "claim", "claims", "allegation", "allegations"}
 
 
@@ -577,7 +585,13 @@ def _has_cue(text: str, sentence: Sentence) -> bool:
         CUE.search(text, sentence.start, sentence.end)
         or ACCORDING.search(text, sentence.start, sentence.end)
         or _NOMINAL_CUE.search(text, sentence.start, sentence.end)
+        or (
+            _RESOLUTION_NOUN.search(text, sentence.start, sentence.end) is not None
+            and _RESOLUTION_VERB.search(text, sentence.start, sentence.end) is not None
+        )
     )
 
 
+_RESOLUTION_NOUN = re.compile(r"(?i)\b(?:" + "|".join(sorted(RESOLUTION_NOUNS)) + r")\b")
+_RESOLUTION_VERB = re.compile(r"(?i)\b(?:" + "|".join(sorted(RESOLUTION_VERBS)) + r")\b")
 _NOMINAL_CUE = re.compile(r"(?i)\b(?:reads?|" + "|".join(sorted(ISSUE_VERBS | NAMING_VERBS)) + r")\b")
