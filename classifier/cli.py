@@ -373,6 +373,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="labelled JSONL file(s), e.g. data/dev.jsonl data/test.jsonl: articles of their conflicts are left out",
     )
+    from_articles.add_argument(
+        "--exclude-articles",
+        nargs="+",
+        default=[],
+        metavar="PATTERN",
+        help="leave out the articles whose file name matches a glob pattern, e.g. 'art-h-*'",
+    )
     from_articles.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     add_label_config_option(from_articles)
     from_articles.set_defaults(handler=run_data_from_articles)
@@ -917,7 +924,9 @@ def run_data_from_articles(args: argparse.Namespace) -> int:
         for path in args.exclude_conflicts_of
         for example in load_examples(path, labels.stances, labels.sentiments)
     }
-    rows = article_records(args.directories, labels.stances, labels.sentiments, excluded)
+    rows = article_records(
+        args.directories, labels.stances, labels.sentiments, excluded, tuple(args.exclude_articles)
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8") as handle:
         handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)

@@ -267,7 +267,7 @@ def test_the_bundled_article_lines_are_what_from_articles_makes_of_the_dev_artic
     out = tmp_path / "lines.jsonl"
     data = root / "data"
     args = ["data", "from-articles", str(data / "articles" / "dev"), "--output", str(out), "--exclude-conflicts-of"]
-    assert main([*args, str(data / "dev.jsonl"), str(data / "test.jsonl")]) == 0
+    assert main([*args, str(data / "dev.jsonl"), str(data / "test.jsonl"), "--exclude-articles", "art-h-*"]) == 0
     capsys.readouterr()
     assert out.read_text(encoding="utf-8") == (data / "articles" / "train.jsonl").read_text(encoding="utf-8"), (
         "data/articles/train.jsonl is stale: regenerate it with the command in data/articles/README.md"
@@ -359,6 +359,11 @@ def test_data_from_articles_writes_training_lines_and_names_bad_statements(tmp_p
     assert len(load_examples(out, STANCES, SENTIMENTS)) == 2  # the lines load as labelled data
     assert main([*args, str(tmp_path / "dev.jsonl")]) == 2  # an existing output is not replaced silently
     assert "pass --overwrite" in capsys.readouterr().err
+    # articles left out by name
+    assert main(["data", "from-articles", str(articles), "--output", str(out), "--overwrite", "--exclude-articles",
+                 "a-1*"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert [json.loads(line)["id"] for line in out.open()] == ["a-2-000", "a-2-001"]
     article["statements"][1]["sentiment"] = "furious"
     (articles / "a-2.json").write_text(json.dumps(article), encoding="utf-8")
     assert main(["data", "from-articles", str(articles), "--output", str(out), "--overwrite"]) == 2

@@ -5,6 +5,7 @@ Every problem is reported as ``file:line: field: message`` so it can be fixed at
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -161,11 +162,13 @@ def article_records(
     stance_labels: list[str],
     sentiment_labels: list[str],
     exclude_conflicts: set[str] | frozenset[str] = frozenset(),
+    exclude_articles: tuple[str, ...] = (),
 ) -> list[dict]:
     """The statements of annotated articles (``ID.json`` beside ``ID.txt``, as in ``data/articles``) as labelled
     lines for training: id ``<article>-<n>``, the statement's text, speaker, stances and sentiment, and the article's
     conflict. Articles of a conflict in ``exclude_conflicts`` are left out (those of a dev or test split, so that
-    no conflict leaks across splits). Raises :class:`DataError` naming the file, statement and field of every
+    no conflict leaks across splits), and so are those whose file name (without ``.json``) matches a glob pattern
+    of ``exclude_articles`` ("art-h-*"). Raises :class:`DataError` naming the file, statement and field of every
     problem.
 
     >>> rows = article_records(["data/articles/dev"], ["calls_for_ceasefire", "supports_self_defense",
@@ -178,6 +181,8 @@ def article_records(
         if not directory.is_dir():
             raise FileNotFoundError(f"annotated article folder not found: {directory}")
         for path in sorted(directory.glob("*.json")):
+            if any(fnmatch.fnmatchcase(path.stem, pattern) for pattern in exclude_articles):
+                continue
             try:
                 article = json.loads(path.read_text(encoding="utf-8"))
             except json.JSONDecodeError as err:
