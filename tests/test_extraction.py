@@ -189,6 +189,9 @@ def test_headline_and_dateline_are_not_speakers(finder):
     assert speakers(found) == ["Vladimir Putin", "Tayyip Erdogan"]
     # a single line with no full stop is an article, not a headline
     assert speakers(finder("Russia called for a ceasefire")) == ["Russia"]
+    # a place with the agency alone, as Spanish wires write it
+    text = "Bogota (EFE).- The National Liberation Army on Monday called on the president to return to the talks."
+    assert speakers(finder(text)) == ["National Liberation Army"]
 
 
 def test_colon_introduces_the_subjects_quote(finder):

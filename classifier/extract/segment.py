@@ -142,7 +142,9 @@ DATELINE = re.compile(
     # an upper-case place, with a region, date or agency if any; or a place in title case with a region or a date
     r"(?:[A-Z][A-Z.\u2019'/ -]+(?:" + _REGION + r")?(?:,\s+" + _DATE + r")?\s*(?:" + _AGENCY + r"\s*)?"
     r"|[A-Z][\w.\u2019'-]+(?:\s[A-Z][\w.\u2019'-]+)?(?:(?:" + _REGION + r")(?:,\s+" + _DATE + r")?|,\s+" + _DATE + r")"
-    r"\s*(?:" + _AGENCY + r"\s*)?)[-\u2013\u2014]+\s*"
+    r"\s*(?:" + _AGENCY + r"\s*)?"
+    # a place in title case with the agency alone, as Spanish wires write it: "Bogota (EFE).- "
+    r"|[A-Z][\w\u2019'-]+(?:\s[A-Z][\w\u2019'-]+)?\s*" + _AGENCY + r"\.?)[-\u2013\u2014]+\s*"
 )
 
 
