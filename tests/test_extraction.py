@@ -190,7 +190,10 @@ def test_headline_and_dateline_are_not_speakers(finder):
     # a single line with no full stop is an article, not a headline
     assert speakers(finder("Russia called for a ceasefire")) == ["Russia"]
     # a place with the agency alone, as Spanish wires write it
-    text = "Bogota (EFE).- The National Liberation Army on Monday called on the president to return to the talks."
+    text = (
+        "Bogota (EFE).- The National Liberation Army (ELN) on Monday claimed responsibility for last week's car "
+        "bombing of a police academy in Bogota and called on the president to return to the negotiating table."
+    )
     assert speakers(finder(text)) == ["National Liberation Army"]
 
 
