@@ -37,6 +37,7 @@ def test_unknown_section_is_named():
         ({"labels": {"sentiments": ["only"]}}, "at least two classes"),
         ({"train": {"tune_thresholds": "yes"}}, "train.tune_thresholds must be true or false"),
         ({"train": {"precision": "fp16"}}, "train.precision must be auto, fp32 or bf16"),
+        ({"train": {"threshold_beta": 0}}, "train.threshold_beta must be > 0"),
     ],
 )
 def test_bad_values_name_the_key(raw, message):

@@ -55,6 +55,15 @@ def test_thresholds_move_to_what_dev_supports():
     assert thresholds["b"] == 0.5  # no dev positive: keep the neutral default
 
 
+def test_a_beta_below_one_moves_the_threshold_up_to_where_fewer_labels_are_wrong():
+    # Eight positives and two negatives: F1 takes every positive down to 0.3 at the cost of both negatives; F0.5
+    # stops above the first negative.
+    probs = np.array([[p] for p in (0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.45, 0.4, 0.3, 0.2)])
+    gold = np.array([[1], [1], [1], [1], [0], [1], [0], [1], [1], [0]])
+    assert tune_thresholds(probs, gold, ["a"])["a"] == 0.3
+    assert tune_thresholds(probs, gold, ["a"], beta=0.5)["a"] == 0.75
+
+
 def test_a_handful_of_dev_positives_keeps_the_threshold_at_half():
     probs = np.array([[0.3], [0.25], [0.1], [0.05]])
     assert tune_thresholds(probs, np.array([[1], [1], [0], [0]]), ["a"]) == {"a": 0.5}

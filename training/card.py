@@ -166,8 +166,11 @@ def _labels_section(config_dict: dict[str, Any], thresholds: dict[str, float]) -
 
     stances = [[f"`{label}`", thresholds.get(label, 0.5), *described(label)] for label in labels["stances"]]
     sentiments = [[f"`{label}`", *described(label)] for label in labels.get("sentiments", [])]
-    tuned = (config_dict.get("train") or {}).get("tune_thresholds", True)
-    how = "tuned per label on the dev split (the value that maximised that label's dev F1)" if tuned else "fixed"
+    train = config_dict.get("train") or {}
+    beta = float(train.get("threshold_beta", 1.0))
+    score = "F1" if beta == 1.0 else f"F-beta with beta {beta:g}, which weighs precision more"
+    tuned = train.get("tune_thresholds", True)
+    how = f"tuned per label on the dev split (the value that maximised that label's dev {score})" if tuned else "fixed"
     return [
         "## Labels",
         "",

@@ -139,6 +139,9 @@ class TrainConfig:
     sentiment_loss_weight: float = 1.0
     # Tune one threshold per stance label on the dev split; otherwise 0.5 for all.
     tune_thresholds: bool = True
+    # The F-beta each tuned threshold maximises on dev: 1 is F1; below 1 weighs precision more (a label given
+    # wrongly costs more than one missed), as users of a stance tool notice false labels first.
+    threshold_beta: float = 1.0
     # Batch statements of similar token length together: less padding, faster epochs on a CPU.
     group_by_length: bool = True
     # Keep the epoch whose model scores the best stance macro-F1 on dev (checked after every epoch).
@@ -184,6 +187,8 @@ class TrainConfig:
             raise ValueError(f"train.init_from must be a model directory, got {self.init_from!r}")
         if not 0.0 <= float(self.label_smoothing) < 0.5:
             raise ValueError(f"train.label_smoothing must be in [0, 0.5), got {self.label_smoothing!r}")
+        if not float(self.threshold_beta) > 0:
+            raise ValueError(f"train.threshold_beta must be > 0, got {self.threshold_beta!r}")
         if float(self.label_set_loss_weight) < 0:
             raise ValueError(f"train.label_set_loss_weight must be >= 0, got {self.label_set_loss_weight!r}")
         flags = ("tune_thresholds", "group_by_length", "select_best_epoch", "class_weights", "freeze_embeddings",

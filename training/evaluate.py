@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.metrics import f1_score, fbeta_score, precision_recall_fscore_support
 
 from classifier.modeling import StanceModel, StancePrediction
 from training.data import Example
@@ -89,16 +89,21 @@ MIN_DEV_POSITIVES = 5  # fewer positives on dev than this and a tuned threshold 
 
 
 def tune_thresholds(
-    probs: np.ndarray, gold: np.ndarray, labels: list[str], mask: np.ndarray | None = None
+    probs: np.ndarray, gold: np.ndarray, labels: list[str], mask: np.ndarray | None = None, beta: float = 1.0
 ) -> dict[str, float]:
-    """Pick, per label, the threshold that maximises dev F1; 0.5 where dev has fewer than
-    ``MIN_DEV_POSITIVES`` positives. ``mask`` (1 = annotated) leaves out lines not annotated for a label.
+    """Pick, per label, the threshold that maximises dev F-beta (F1 by default; ``beta`` < 1 favours precision);
+    0.5 where dev has fewer than ``MIN_DEV_POSITIVES`` positives. ``mask`` (1 = annotated) leaves out lines not
+    annotated for a label.
 
-    Ties go to the threshold closest to 0.5, so a flat F1 curve does not push a label to an extreme.
+    Ties go to the threshold closest to 0.5, so a flat curve does not push a label to an extreme.
 
     >>> gold = np.array([[1], [0], [1]])
     >>> tune_thresholds(np.array([[0.9], [0.1], [0.8]]), gold, ["x"])  # two positives: not enough to tune
     {'x': 0.5}
+    >>> probs = np.array([[0.95], [0.9], [0.85], [0.8], [0.7], [0.6], [0.45], [0.4], [0.3], [0.2]])
+    >>> gold = np.array([[1], [1], [1], [1], [0], [1], [0], [1], [1], [0]])
+    >>> tune_thresholds(probs, gold, ["x"]), tune_thresholds(probs, gold, ["x"], beta=0.5)  # F1, then precision
+    ({'x': 0.3}, {'x': 0.75})
     """
     grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
     thresholds = {}
@@ -107,7 +112,9 @@ def tune_thresholds(
         if gold[rows, i].sum() < MIN_DEV_POSITIVES:
             thresholds[label] = 0.5
             continue
-        scores = [f1_score(gold[rows, i], (probs[rows, i] >= t).astype(int), zero_division=0) for t in grid]
+        scores = [
+            fbeta_score(gold[rows, i], (probs[rows, i] >= t).astype(int), beta=beta, zero_division=0) for t in grid
+        ]
         best = max(scores)
         candidates = [t for t, s in zip(grid, scores) if s >= best - 1e-9]
         thresholds[label] = float(min(candidates, key=lambda t: abs(t - 0.5)))

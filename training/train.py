@@ -461,7 +461,7 @@ def train(config: Config, output_dir: str | Path, export: str | None = None) -> 
         dev_probs, _ = model.predict_proba([e.text for e in dev_examples], [e.speaker for e in dev_examples])
         gold = stance_matrix([e.stances for e in dev_examples], labels.stances)
         mask = annotated_mask(dev_examples, labels.stances)
-        model.thresholds = tune_thresholds(dev_probs, gold, labels.stances, mask)
+        model.thresholds = tune_thresholds(dev_probs, gold, labels.stances, mask, beta=float(options.threshold_beta))
 
     # 8. Evaluate through the public predict, beside the TF-IDF baseline fitted on the same files: on small data
     # a linear model can win, and then the fine-tuned one should not be used.
