@@ -288,6 +288,13 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             "secretary general told the council that the world body was ready.",
             ["Nebojsa Pavkovic", "Kofi Annan", "Kofi Annan"],
         ),
+        # "the prime minister" is not the foreign minister who spoke last
+        (
+            "Prime Minister Srettha Thavisin visited the border on Friday. Foreign Minister Parnpree Bahiddha-Nukara "
+            'said Thailand was ready to host talks. Asked about the rebels, the prime minister said it was "too '
+            'early" for such questions.',
+            ["Parnpree Bahiddha-Nukara", "Srettha Thavisin"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

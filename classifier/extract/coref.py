@@ -61,6 +61,8 @@ ROLE_FITS = {
     # "the High Commissioner" after "UN human rights chief Volker Turk" or "U.N. refugee chief Filippo Grandi"
     "commissioner": ("commissioner", "chief"),
 }
+# Words that make a title another title: "the prime minister" is not the foreign minister named last.
+TITLE_QUALIFIERS = {"prime", "foreign", "defence", "defense", "interior", "deputy", "vice", "finance", "army"}
 # Heads of descriptions that refer back to an organisation ("the group said", "the ministry added").
 ORG_HEADS = {
     "group", "movement", "organisation", "organization", "militia", "rebel", "council", "ministry", "government",
@@ -777,6 +779,8 @@ class SpeakerAttributor:
         plural = last != head and not last.endswith("ss") and not description.text.lower().startswith("the ")
         if fits is not None and plural:
             return None  # "diplomats said": several people, none of them the envoy named before
+        # "the prime minister" is not the foreign minister: a title word before the head must be in the role too
+        qualifier = words[-2] if len(words) >= 2 and words[-2] in TITLE_QUALIFIERS else None
         # "the top U.S. diplomat" is not the Chinese foreign minister named last
         country = self.table.country_of(" ".join(description.text.split()[1:-1]))
         for candidate in reversed(before):
@@ -792,9 +796,10 @@ class SpeakerAttributor:
                 if candidate.is_organisation and head in candidate.text.lower() and named_owner:
                     return candidate
                 continue
-            if any(fit in role for fit in fits) or any(
-                fit in self._role_from_earlier(candidate, before) for fit in fits
-            ):
+            roles = [role, self._role_from_earlier(candidate, before)]
+            if qualifier is not None and not any(qualifier in r for r in roles):
+                continue
+            if any(fit in r for fit in fits for r in roles):
                 return candidate
         return None
 
