@@ -295,6 +295,12 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             'early" for such questions.',
             ["Parnpree Bahiddha-Nukara", "Srettha Thavisin"],
         ),
+        # "the diplomat" continues the unnamed one introduced just before, not the named diplomat before that
+        (
+            "Secretary of State Antony Blinken urged both sides to talk. A senior European diplomat, who asked not "
+            'to be named, told reporters that neither side could win. "They both know it," the diplomat said.',
+            ["Antony Blinken", "senior European diplomat", "senior European diplomat"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

@@ -61,6 +61,8 @@ ROLE_FITS = {
     # "the High Commissioner" after "UN human rights chief Volker Turk" or "U.N. refugee chief Filippo Grandi"
     "commissioner": ("commissioner", "chief"),
 }
+# Adjectives of regions, not states: "a senior European diplomat" is not "European".
+REGION_ADJECTIVES = {"european", "african", "asian", "arab", "gulf", "latin american", "nordic", "balkan"}
 # Words that make a title another title: "the prime minister" is not the foreign minister named last.
 TITLE_QUALIFIERS = {"prime", "foreign", "defence", "defense", "interior", "deputy", "vice", "finance", "army"}
 # Heads of descriptions that refer back to an organisation ("the group said", "the ministry added").
@@ -422,6 +424,9 @@ class SpeakerAttributor:
         body = self._group_speaker(text, mention, before)
         if body is not None:
             return Attribution(body, mention, mention.text)
+        introduced = self._introduced(mention, spoken)
+        if introduced is not None:
+            return introduced
         referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
@@ -508,6 +513,23 @@ class SpeakerAttributor:
         if not counts:
             return None
         return max(counts, key=lambda name: (len(counts[name]), counts[name][-1]))
+
+    @staticmethod
+    def _introduced(mention: Mention, spoken: list[Attribution]) -> Attribution | None:
+        """Who "the diplomat" continues when an unnamed one was introduced just before: "a senior European
+        diplomat, who asked not to be named, told Al Jazeera ... '...,' the diplomat said"."""
+        words = mention.text.lower().split()
+        if len(words) != 2 or words[0] != "the":
+            return None
+        for earlier in reversed(spoken):
+            if earlier.mention is None or earlier.mention.start >= mention.start:
+                continue
+            if mention.start - earlier.mention.start > 1200:
+                return None
+            said = earlier.mention.text.lower().split()
+            if said[:1] in (["a"], ["an"]) and said[-1] == words[1]:
+                return Attribution(earlier.speaker, mention, earlier.role, person=earlier.person)
+        return None
 
     def _titled_name(self, text: str, mention: Mention) -> str | None:
         """The name that "Somalia's president" has where the article gives it with the title, before or after
@@ -609,6 +631,8 @@ class SpeakerAttributor:
             return None
         # "a senior French diplomat": the capitalised words name the body, "senior" and "top" do not
         body = " ".join(w for w in words[:-1] if w.lower() not in ("a", "an", "one", "senior", "top", "western"))
+        if body.lower() in REGION_ADJECTIVES:
+            return None  # "a senior European diplomat" speaks for no one body: the description is the speaker
         if body and body[0].isupper():
             return body
         if body.lower() == "administration":
