@@ -301,6 +301,12 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             'to be named, told reporters that neither side could win. "They both know it," the diplomat said.',
             ["Antony Blinken", "senior European diplomat", "senior European diplomat"],
         ),
+        # "the rebel leader" is the armed group's leader, not the president who spoke last
+        (
+            "FARC leader Rodrigo Londono signed the accord. President Juan Manuel Santos said the war was over. "
+            '"Now it is the state\'s turn," the rebel leader said.',
+            ["Juan Manuel Santos", "Rodrigo Londono"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

@@ -805,6 +805,7 @@ class SpeakerAttributor:
             return None  # "diplomats said": several people, none of them the envoy named before
         # "the prime minister" is not the foreign minister: a title word before the head must be in the role too
         qualifier = words[-2] if len(words) >= 2 and words[-2] in TITLE_QUALIFIERS else None
+        armed = fits is not None and any(w in ("rebel", "guerrilla", "insurgent", "militia") for w in words[:-1])
         # "the top U.S. diplomat" is not the Chinese foreign minister named last
         country = self.table.country_of(" ".join(description.text.split()[1:-1]))
         for candidate in reversed(before):
@@ -823,9 +824,17 @@ class SpeakerAttributor:
             roles = [role, self._role_from_earlier(candidate, before)]
             if qualifier is not None and not any(qualifier in r for r in roles):
                 continue
+            if armed and not any(self._names_armed_group(r) for r in roles):
+                continue  # "the rebel leader" is not the president who spoke last
             if any(fit in r for fit in fits for r in roles):
                 return candidate
         return None
+
+    def _names_armed_group(self, role: str) -> bool:
+        """A role held in an armed group: "FARC leader", "rebel commander", "M23 spokesman"."""
+        if re.search(r"\b(?:rebel|guerrilla|insurgent|militia)", role):
+            return True
+        return any(self._is_armed_group(Mention(0, 0, word, "named", name=word)) for word in role.split())
 
     def _is_person(self, candidate: Mention, before: list[Mention]) -> bool:
         if candidate.role and not candidate.is_organisation:
