@@ -394,7 +394,7 @@ def _same_speaker(statement: dict, gold: GoldStatement, actors, aliases: dict | 
     article itself defines ("Liberians United for Reconciliation and Democracy (LURD)"), or a body's name of two
     words or more inside the other's ("Kuwaiti embassy" and "Kuwaiti embassy in Washington"); a state is the same
     whether named, possessive or adjective ("Azerbaijan's Defence Ministry" and "Azerbaijani Defence Ministry")."""
-    if _same_name(statement["speaker"], gold.speaker):
+    if _same_name(statement["speaker"], gold.speaker) or _initials_match(statement["speaker"], gold.speaker):
         return True
     aliases = aliases or {}
     if _same_name(aliases.get(statement["speaker"]), gold.speaker) or _same_name(
@@ -418,6 +418,18 @@ def _same_speaker(statement: dict, gold: GoldStatement, actors, aliases: dict | 
         and statement["actor"] is not None
         and statement["actor"]["type"] == "person"
     )
+
+
+def _initials_match(a: str | None, b: str | None) -> bool:
+    """One name with initials for the other's given names: "A. B. Vajpayee" and "Atal Bihari Vajpayee".
+
+    >>> _initials_match("A. B. Vajpayee", "Atal Bihari Vajpayee"), _initials_match("A. Vajpayee", "Atal Bihari Vajpayee")
+    (True, False)
+    """
+    x, y = _norm(a).split(), _norm(b).split()
+    if len(x) != len(y) or len(x) < 2 or x[-1] != y[-1] or x == y:
+        return False
+    return all(p == q or (min(len(p), len(q)) == 1 and p[0] == q[0]) for p, q in zip(x[:-1], y[:-1]))
 
 
 def _state_named(name: str | None, actors) -> str:
