@@ -924,9 +924,7 @@ def run_data_from_articles(args: argparse.Namespace) -> int:
         for path in args.exclude_conflicts_of
         for example in load_examples(path, labels.stances, labels.sentiments)
     }
-    rows = article_records(
-        args.directories, labels.stances, labels.sentiments, excluded, tuple(args.exclude_articles)
-    )
+    rows = article_records(args.directories, labels.stances, labels.sentiments, excluded, tuple(args.exclude_articles))
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8") as handle:
         handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)

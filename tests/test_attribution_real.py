@@ -334,7 +334,8 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
         ),
         # ... but what the spokesperson says of somebody else's act stays the spokesperson's
         (
-            "UN spokesman Stephane Dujarric briefed reporters. The convoy had reached Kadugli on Monday, Dujarric said.",
+            "UN spokesman Stephane Dujarric briefed reporters. The convoy had reached Kadugli on Monday, Dujarric "
+            "said.",
             ["Stephane Dujarric"],
         ),
     ],

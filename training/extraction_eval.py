@@ -423,8 +423,10 @@ def _same_speaker(statement: dict, gold: GoldStatement, actors, aliases: dict | 
 def _initials_match(a: str | None, b: str | None) -> bool:
     """One name with initials for the other's given names: "A. B. Vajpayee" and "Atal Bihari Vajpayee".
 
-    >>> _initials_match("A. B. Vajpayee", "Atal Bihari Vajpayee"), _initials_match("A. Vajpayee", "Atal Bihari Vajpayee")
-    (True, False)
+    >>> _initials_match("A. B. Vajpayee", "Atal Bihari Vajpayee")
+    True
+    >>> _initials_match("A. Vajpayee", "Atal Bihari Vajpayee")  # one initial for two given names
+    False
     """
     x, y = _norm(a).split(), _norm(b).split()
     if len(x) != len(y) or len(x) < 2 or x[-1] != y[-1] or x == y:

@@ -27,6 +27,7 @@ _NAME_BEFORE = re.compile(r"(?P<body>\b(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w.\u201
 # Between a description and the name set off after it: "the U.N. special adviser on the prevention of genocide, "
 _APPOSED_GAP = re.compile(r"(?:\s+(?:on|for|of|to|in)\s[^,.;]{0,60})?,\s*")
 LOOKBACK = 20_000  # characters of the article before a statement whose names can be its speaker's antecedent
+_ADDRESSING = re.compile(r"(?i)(?:tell|told|urg|ask|call|brief|inform|warn|press|assur|remind)")
 _SPOKESPERSON_BEFORE = re.compile(r"(?i)\b(?:spokes(?:man|woman|person)|press secretary),?\s+$")
 _SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019]?\s+")
 AGE_REACH = 300  # characters back to the last person speaking, whom an age continues
@@ -141,7 +142,9 @@ _BARE_STATE_BODY = re.compile(
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
 # Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
-_OWNED_TITLE = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)['\u2019]s\s+(?P<title>(?:[a-z]+\s+){0,2}[a-z]+)")
+_OWNED_TITLE = re.compile(
+    r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)['\u2019]s\s+(?P<title>(?:[a-z]+\s+){0,2}[a-z]+)"
+)  # "Somalia's president", "Ethiopia's prime minister"
 PROPOSAL_HEADS = {"proposal", "plan", "initiative", "draft"}
 STATEMENT_HEADS = {"statement", "communique", "communiqué", "appeal", "verbale", "letter", "declaration", "message"}
 _NAME_WORD = r"(?:[A-Z][\w.\u2019'-]*|of|for|the|and|in|on|de|du|des|la|le|d[\u2019']\w+)"
@@ -255,7 +258,7 @@ class SpeakerAttributor:
         if sentence is None:
             return None
         # "told The Associated Press", "urged Kenya to ...": after such a cue the name is whom it addresses
-        addressed = re.match(r"(?i)(?:tell|told|urg|ask|call|brief|inform|warn|press|assur|remind)", text[statement.cue[0] :])
+        addressed = _ADDRESSING.match(text, statement.cue[0])
         inner = self._opening_principal(text, sentence, mention, statement.cue) or next(
             (m for m in sentence.mentions if not addressed and right_after(text, statement.cue, m)), None
         )
@@ -482,7 +485,8 @@ class SpeakerAttributor:
         bare = re.sub(r"(?i)^the\s+", "", mention.text)
         if bare == mention.text:
             return None
-        if re.match(r"\d+-year-old\b", bare) and self._last_person(text, mention, spoken, before, reach=AGE_REACH) is None:
+        aged = re.match(r"\d+-year-old\b", bare) is not None
+        if aged and self._last_person(text, mention, spoken, before, reach=AGE_REACH) is None:
             # nobody spoke just before: the age is the story's main figure's
             salient = self._salient_person(mention, before)
             if salient is not None:
