@@ -307,6 +307,12 @@ def test_main_verb_is_the_cue_of_a_speaker_with_a_reporting_aside(extractor):
             '"Now it is the state\'s turn," the rebel leader said.',
             ["Juan Manuel Santos", "Rodrigo Londono"],
         ),
+        # "The statement added" continues a statement whose issuer was a description
+        (
+            "The rebels said in a statement that they were ready to talk. A statement from the ministry said the "
+            "door remained open. The statement added that the government would not negotiate under fire.",
+            ["rebels", "ministry", "ministry"],
+        ),
         # a spokesperson's closing attribution sources the principal who opens the sentence
         (
             "UN Secretary-General Antonio Guterres condemned the shelling. Guterres had asked the mission to protect "

@@ -302,8 +302,8 @@ class SpeakerAttributor:
             and a.mention.start < mention.start
             and mention.start - a.mention.start < 2000
             and a.speaker not in ("reporter", "unknown")
-            and a.mention.kind != "description"
-        ]
+            and not (a.mention.kind == "description" and a.mention.text.lower().split()[-1] in STATEMENT_HEADS)
+        ]  # "A statement from the presidency said ... The statement added": the presidency, a description too
         for attribution in reversed(earlier):
             start = text.rfind("\n", 0, attribution.mention.start) + 1
             stop = text.find("\n", attribution.mention.end)
