@@ -141,11 +141,13 @@ _BARE_STATE_BODY = re.compile(
 )
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
-# Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
+# A state's title with no name: "Somalia's president", "Ethiopia's prime minister".
 _OWNED_TITLE = re.compile(
     r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)['\u2019]s\s+(?P<title>(?:[a-z]+\s+){0,2}[a-z]+)"
-)  # "Somalia's president", "Ethiopia's prime minister"
+)
+# Heads of descriptions that propose something: the state their adjective names speaks ("the Egyptian proposal").
 PROPOSAL_HEADS = {"proposal", "plan", "initiative", "draft"}
+# Heads of descriptions that are statements: their issuer speaks ("the statement read", "the appeal added").
 STATEMENT_HEADS = {"statement", "communique", "communiqué", "appeal", "verbale", "letter", "declaration", "message"}
 _NAME_WORD = r"(?:[A-Z][\w.\u2019'-]*|of|for|the|and|in|on|de|du|des|la|le|d[\u2019']\w+)"
 ACRONYM_DEFINED = re.compile(
@@ -286,7 +288,10 @@ class SpeakerAttributor:
         return first if first is not None and first.start == body else None
 
     def _is_armed_group(self, mention: Mention) -> bool:
-        actor = self.table.resolve(mention.name)
+        return self._armed_group_named(mention.name)
+
+    def _armed_group_named(self, name: str) -> bool:
+        actor = self.table.resolve(name)
         return actor is not None and actor.type == "armed_group"
 
     @staticmethod
@@ -491,7 +496,7 @@ class SpeakerAttributor:
             salient = self._salient_person(mention, before)
             if salient is not None:
                 return Attribution(salient, mention, mention.text, person=True)
-        titled = head in PERSON_HEADS or re.match(r"\d+-year-old\b", bare) is not None
+        titled = head in PERSON_HEADS or aged
         other = head not in ORG_HEADS | STATEMENT_HEADS and not _REPORTERS.fullmatch(bare) and not bare.endswith("s")
         if not (titled or other):
             return None
@@ -775,8 +780,10 @@ class SpeakerAttributor:
             if word in ("he", "she"):
                 if not self._fits_person_pronoun(text, word, candidate, before):
                     continue
-                opening = max(text.rfind("\n", 0, candidate.start), *(m.end() for m in _SENTENCE_END.finditer(
-                    text, 0, candidate.start)), 0)  # fmt: skip
+                # the start of the candidate's sentence, looked for inside its paragraph only
+                paragraph = text.rfind("\n", 0, candidate.start) + 1
+                ends = [m.end() for m in _SENTENCE_END.finditer(text, paragraph, candidate.start)]
+                opening = ends[-1] if ends else paragraph
                 subject = next((m for m in before if opening <= m.start < candidate.start), None)
                 if (
                     subject is not None
@@ -838,7 +845,7 @@ class SpeakerAttributor:
         """A role held in an armed group: "FARC leader", "rebel commander", "M23 spokesman"."""
         if re.search(r"\b(?:rebel|guerrilla|insurgent|militia)", role):
             return True
-        return any(self._is_armed_group(Mention(0, 0, word, "named", name=word)) for word in role.split())
+        return any(self._armed_group_named(word) for word in role.split())
 
     def _is_person(self, candidate: Mention, before: list[Mention]) -> bool:
         if candidate.role and not candidate.is_organisation:

@@ -103,11 +103,14 @@ _GROUP = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
+# "Richard Neal of U.S. Central Command": the body a named person serves, after the name.
+_BODY_AFTER_NAME = re.compile(r"\s+(?:of|from|at)\s")
 _LOCATIVE = re.compile(r"\b(?:in|at|from|near|outside|across|throughout|into|to|toward|towards)\s+$", re.IGNORECASE)
-# Arabic and other name particles written in lower case: "al-Ansari", "el-Sisi", "bin Zayed".
+# A quoted nickname inside a name, and the marks around it: 'Jimmy "Barbecue" Cherizier'.
 _NICKNAME_OPEN = re.compile(r"\s+[\"\u201c]")
 _NICKNAME_CLOSE = re.compile(r"[\"\u201d]\s+[A-Z\u00c0-\u024f]")
 _NICKNAME = re.compile(r"\s+[\"\u201c][A-Z][\w.'-]*[\"\u201d]\s+")
+# Arabic and other name particles written in lower case: "al-Ansari", "el-Sisi", "bin Zayed".
 _PARTICLE_NAME = re.compile(r"(?:al|el|ad|as|ash|at|az|ibn|abu)-[A-Z\u00c0-\u024f]")
 # The body a state owns, after its name or demonym ("Rwanda's foreign ministry", "Syrian foreign ministry").
 BODY_HEADS = (
@@ -155,7 +158,8 @@ class Mention:
     @property
     def is_organisation(self) -> bool:
         if self.name and self.role and self.name != self.text:
-            if self.text.endswith(self.name) or re.search(re.escape(self.name) + r"\s+(?:of|from|at)\s", self.text):
+            at = self.text.find(self.name)
+            if self.text.endswith(self.name) or (at >= 0 and _BODY_AFTER_NAME.match(self.text, at + len(self.name))):
                 # a title then a name: "United Nations Secretary-General Antonio Guterres", or a name then the
                 # body: "Brig. Gen. Richard Neal of U.S. Central Command"
                 return False
