@@ -355,3 +355,89 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
     (statement,) = extractor.extract(text)
     assert [text[a:b] for a, b in statement.reported] == ["the agency to review the pipes"]
     assert [text[a:b] for a, b in statement.also_reported] == ["the administration should test every child"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "by urging": the subject of the verb the preposition hangs from, not a building named in between
+        (
+            "Yoweri Museveni, the regional mediator, opened the session at State House in Entebbe by urging both "
+            "delegations to settle their differences through negotiation.",
+            ["Yoweri Museveni"],
+        ),
+        # a pronoun after a sentence whose subject is a titled person (opened by "But") is that person's
+        (
+            "UN envoy Ghassan Salame welcomed the deal. But Turkish President Recep Tayyip Erdogan, whose country "
+            'backs the GNA, cast doubt on the accord. "Signatures do not make a peace," he told reporters.',
+            ["Ghassan Salame", "Recep Tayyip Erdogan", "Recep Tayyip Erdogan"],
+        ),
+        # ... and in the same sentence, after an apposition
+        (
+            "Getachew Reda said the army had to leave. Eritrea's information minister, Yemane Gebremeskel, did not "
+            "respond to a request for comment, but last week he wrote on Twitter that Eritrean forces had no reason "
+            "to stay.",
+            ["Getachew Reda", "Yemane Gebremeskel"],
+        ),
+        # ... but not a coordinated pair of subjects, which "he" cannot be
+        (
+            "Malaysian Prime Minister Muhyiddin Yassin told the summit that the bloc had to act. Thai Prime "
+            "Minister Prayut Chan-o-cha and Philippine President Rodrigo Duterte skipped it. He urged the junta to "
+            "free detained leaders.",
+            ["Muhyiddin Yassin", "Muhyiddin Yassin"],
+        ),
+        # a spokesperson's "said" relays the principal even when the statement's cue is a later "had urged"
+        (
+            'In New York, U.N. spokesman Stephane Dujarric said Secretary-General Antonio Guterres was "deeply '
+            'troubled" by the reports and had urged the authorities to suspend military operations.',
+            ["Antonio Guterres"],
+        ),
+        # a contrast or a dated clause of the journalist's beside the reported words is a second statement
+        (
+            "The Houthi movement has held the port since 2014. The coalition said its troops had taken the airport, "
+            "while the Iran-aligned group said it had repelled the attack.",
+            ["coalition", "Houthi"],
+        ),
+        (
+            "The ELN was founded in 1964. Colombia's government said Wednesday it was suspending the decree, a day "
+            "after the rebel group denied it had ever agreed to stop fighting.",
+            ["Colombia's government", "ELN"],
+        ),
+        # ... but not an act in such a clause
+        (
+            "President Juan Manuel Santos said the ceasefire would remain in force, a day after voters rejected the "
+            "peace deal.",
+            ["Juan Manuel Santos"],
+        ),
+        # "called earlier this month for", "the Group of Seven" as the whole name
+        (
+            "Foreign ministers of the Group of Seven called earlier this month for the violence to end.",
+            ["G7"],
+        ),
+        # a bare "the military" is the armed forces of the state the story is about, not the last body speaking
+        (
+            "Myanmar rejected the truce on Monday. Several countries, among them Turkey and Malaysia, have demanded "
+            "that Myanmar halt the operation. The military said in a statement that its troops had repulsed an "
+            "attack.",
+            ["Myanmar", "Turkey", "Malaysia", "Tatmadaw"],
+        ),
+        # "the group" is never a government, and an armed group's own organ speaks as the group
+        (
+            "Colombia's government said it was suspending the decree. The ELN's central command said its "
+            "negotiators had never discussed a truce. The group said it would honor only commitments reached at "
+            "the table.",
+            ["Colombia's government", "ELN", "ELN"],
+        ),
+        # an age is the story's main figure's: a titled person, not a body listed beside him nor a holiday
+        (
+            "The reversal embarrassed President Gustavo Petro, who announced on New Year's Eve that his government "
+            "had reached cease-fires with five armed groups, including the ELN and the Gulf Clan drug cartel, and "
+            "with two factions of former FARC rebels who stayed out of the 2016 peace deal and still hold large "
+            "parts of the southern jungle.\n\n"
+            '"Peace is no longer a promise," the 62-year-old former guerrilla wrote on Twitter at the time.',
+            ["Gustavo Petro", "Gustavo Petro"],
+        ),
+    ],
+)
+def test_constructions_of_the_fifth_round(finder, text, expected):
+    assert [s["speaker"] for s in finder(text)] == expected

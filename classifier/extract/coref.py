@@ -31,6 +31,26 @@ _ADDRESSING = re.compile(r"(?i)(?:tell|told|urg|ask|call|brief|inform|warn|press
 _SPOKESPERSON_BEFORE = re.compile(r"(?i)\b(?:spokes(?:man|woman|person)|press secretary),?\s+$")
 _SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019]?\s+")
 AGE_REACH = 300  # characters back to the last person speaking, whom an age continues
+_OPENER_WORD = (
+    r"(?:[A-Z][\w.\u2019'-]*|[a-z]+['\u2019]s|the|former|acting|interim|senior|top|special|deputy|vice|prime|foreign"
+    r"|information|defen[cs]e|interior|security|national|minister|president|secretary|spokes(?:man|woman|person)"
+    r"|leader|general|commander|envoy|ambassador|head|chief|adviser|advisor|of|for|army|opposition|rebel|affairs)"
+)
+# What may stand before a name that is still its sentence's subject: an opening conjunction or place, titles, and
+# an apposition ("But Turkish President Recep Tayyip Erdogan, ...", "Eritrea's information minister, Yemane ...")
+_SUBJECT_OPENER = re.compile(rf"(?:{_OPENER_WORD},?\s+){{0,7}}")
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    """Whether the name at ``start`` is its sentence's subject, read off the words before it in the sentence."""
+    window = text[max(0, start - 150) : start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    opening = max(ends[-1] if ends else -1, window.rfind("\n") + 1 if "\n" in window else -1)
+    if opening < 0:
+        opening = 0 if start <= 150 else -1
+    return opening >= 0 and _SUBJECT_OPENER.fullmatch(window[opening:]) is not None
+
+
 MAX_SPOKEN = 200  # earlier attributions a pronoun or description may continue (each check also limits distance)
 # Which titles a description's head noun can refer back to.
 ROLE_FITS = {
@@ -73,6 +93,13 @@ ORG_HEADS = {
     "administration", "kremlin", "command", "navy", "embassy", "delegation", "court",
 }  # fmt: skip
 
+NON_STATE_HEADS = {"group", "movement", "organisation", "organization", "militia", "rebel", "alliance"}
+# An armed group's or organisation's own organs speak as the group: "the ELN's central command said"
+_OWN_ORGAN = re.compile(
+    r"(?i)(?:the\s+)?(?P<owner>.+?)['\u2019]s?\s+(?:(?:central|high|general|supreme|top|military|political|armed)\s+)?"
+    r"(?:command|leadership|wing|council|secretariat|politburo|headquarters)"
+)
+
 
 @dataclass
 class Attribution:
@@ -84,6 +111,10 @@ class Attribution:
     person: bool = False
 
 
+# the rest of a name that goes on with "of": "Group of Seven", "Organisation of Islamic Cooperation"
+_OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z0-9][\w-]*(?:\s+[A-Z][\w-]*){0,3}")
+# a spokesperson's "said", after an apposition or a day: "Dujarric, the UN chief's spokesman, said on Monday"
+_SAID_AFTER = re.compile(r"(?:,[^,.]{0,80},)?\s+(said|says)\b")
 _SPOKESPERSON = re.compile(r"(?i)\bspokes(?:man|woman|person)\b|\bpress secretary\b")
 # "Stephane Dujarric, spokesman for ...", "Billene Seyoum, the prime minister's press secretary,"
 _SPOKESPERSON_APPOSITION = re.compile(
@@ -139,6 +170,7 @@ _REPORTERS = re.compile(r"(?i)(?:the\s+)?(?:reporters?|journalists?|corresponden
 _BARE_STATE_BODY = re.compile(
     r"(?i)the\s+(?:(?:[a-z]+\s+)?(?:government|ministry|presidency|cabinet)|authorities|government\s+delegation)"
 )
+_BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
 # A state's title with no name: "Somalia's president", "Ethiopia's prime minister".
@@ -178,6 +210,11 @@ class SpeakerAttributor:
         self.table = ActorTable.load()
         self.places = _default_places(self.table) if places is None else places
         self._with_roles: dict[str, list[Mention]] = {}
+        # country code -> the table's name for that state's armed forces ("MMR" -> "Tatmadaw")
+        self._militaries: dict[str, str] = {}
+        for alias, actor in self.table.aliases():
+            if actor.type == "other" and actor.country and re.search(r"(?i)\b(?:military|army|armed forces)\b", alias):
+                self._militaries.setdefault(actor.country, actor.id)
 
     def attribute(
         self, text: str, statements: list[RawStatement], sentences: list[Sentence]
@@ -259,10 +296,13 @@ class SpeakerAttributor:
         sentence = next((s for s in sentences if s.start <= statement.cue[0] < s.end), None)
         if sentence is None:
             return None
+        # "Dujarric said Guterres was troubled and had urged ...": the statement's cue is "urged", the relay "said"
+        said = _SAID_AFTER.match(text, mention.end)
+        cue = (said.start(1), said.end(1)) if said is not None and said.start(1) < statement.cue[0] else statement.cue
         # "told The Associated Press", "urged Kenya to ...": after such a cue the name is whom it addresses
-        addressed = _ADDRESSING.match(text, statement.cue[0])
+        addressed = _ADDRESSING.match(text, cue[0])
         inner = self._opening_principal(text, sentence, mention, statement.cue) or next(
-            (m for m in sentence.mentions if not addressed and right_after(text, statement.cue, m)), None
+            (m for m in sentence.mentions if not addressed and right_after(text, cue, m)), None
         )
         if inner is None or inner.kind == "pronoun" or inner.is_organisation or inner.locative:
             return None
@@ -386,6 +426,10 @@ class SpeakerAttributor:
             if re.fullmatch(r"(?:Security Council |UN |U\.N\. )?Resolutions?", mention.name):
                 # "Resolution 1701 calls for": numbered resolutions are the Security Council's
                 return Attribution("UN Security Council", mention, mention.role)
+            longer = _OF_NAME.match(text, mention.end)
+            actor = self.table.resolve(mention.name + longer.group()) if longer is not None else None
+            if actor is not None:
+                return Attribution(actor.id, mention, mention.role)  # "the Group" of "the Group of Seven"
             defined = ACRONYM_DEFINED.match(text, mention.start)
             if defined is not None:
                 # "The UN Operation in Cote d'Ivoire (UNOCI) said": the whole name, not the words before "in"
@@ -412,6 +456,10 @@ class SpeakerAttributor:
             return Attribution(mention.text, mention)
         if re.fullmatch(r"(?i)(?:the|a|that|this)\s+(?:[\w-]+\s+)?resolutions?", mention.text):
             return Attribution("UN Security Council", mention, mention.text)  # "The resolution, adopted unanimously,"
+        organ = _OWN_ORGAN.fullmatch(mention.text)
+        actor = self.table.resolve(organ.group("owner")) if organ is not None else None
+        if actor is not None and actor.type in ("armed_group", "international_organisation", "regional_organisation"):
+            return Attribution(actor.id, mention, mention.text)
         if _ARMED_DESCRIPTION.fullmatch(mention.text):
             # "the rebel organization": the armed group named last
             group = next((m for m in reversed(before) if self._is_armed_group(m)), None)
@@ -459,6 +507,11 @@ class SpeakerAttributor:
         state = self._home_state(text, mention, before) if _BARE_STATE_BODY.fullmatch(mention.text) else None
         if state is not None:
             return Attribution(state, mention, mention.text)
+        state = self._home_state(text, mention, before) if _BARE_MILITARY.fullmatch(mention.text) else None
+        if state is not None:
+            # "The military said": the armed forces of the state the article is about, by their table name
+            actor = self.table.resolve(state)
+            return Attribution(self._militaries.get(actor.country if actor else None, f"{state} military"), mention)
         titled_name = self._titled_name(text, mention)
         if titled_name is not None:
             return Attribution(titled_name, mention, mention.text, person=True)
@@ -466,10 +519,15 @@ class SpeakerAttributor:
         if person is not None:
             return person
         if head in ORG_HEADS and re.fullmatch(r"(?i)the\s+\S+", mention.text):
-            # "the group said": the organisation that spoke last.
+            # "the group said": the organisation that spoke last; a "group" or "movement" is not a state
+            stateless = head in NON_STATE_HEADS
             for earlier in reversed(spoken):
                 if earlier.mention is not None and earlier.mention.start < mention.start and not earlier.person:
-                    if earlier.speaker != "unknown" and earlier.mention.kind in ("named", "pronoun"):
+                    actor = self.table.resolve(earlier.speaker) if stateless else None
+                    if actor is not None and actor.type in ("government", "ministry"):
+                        continue
+                    kinds = ("named", "pronoun", "description") if stateless else ("named", "pronoun")
+                    if earlier.speaker != "unknown" and earlier.mention.kind in kinds:
                         return Attribution(earlier.speaker, mention, earlier.role)
         # "Several protesters told reporters" is the protesters; "Many in the hall said" keeps its quantity
         bare = re.sub(
@@ -509,19 +567,26 @@ class SpeakerAttributor:
         diplomat")."""
         country = self.table.country_of(" ".join(mention.text.split()[2:]))
         counts: dict[str, list[int]] = {}
+        titled: dict[str, bool] = {}
         for candidate in before:
             if mention.start - candidate.start > 3000 or candidate.is_organisation or candidate.name in self.places:
                 continue
             if not self._is_person(candidate, before):
                 continue
+            actor = self.table.resolve(candidate.name)
+            if actor is not None and actor.type != "person":
+                continue  # "the Gulf Clan drug cartel": a body the table knows, whatever its words look like
             theirs = self.table.country_of(candidate.role or self._role_from_earlier(candidate, before))
             if country is not None and theirs is not None and theirs != country:
                 continue
             name = self._full_name(candidate, before)
             counts.setdefault(name, []).append(candidate.start)
+            titled.setdefault(name, False)
+            titled[name] |= bool(candidate.role)
         if not counts:
             return None
-        return max(counts, key=lambda name: (len(counts[name]), counts[name][-1]))
+        # on a tie, a name given with a title ("President Gustavo Petro") over any other capitalised words
+        return max(counts, key=lambda name: (len(counts[name]), titled[name], counts[name][-1]))
 
     @staticmethod
     def _introduced(mention: Mention, spoken: list[Attribution]) -> Attribution | None:
@@ -697,7 +762,8 @@ class SpeakerAttributor:
                 and self._is_person(m, before)
                 and not m.is_organisation
                 and m.name not in self.places
-                and re.search(r"(?:^|[.!?:]['\"\u201d]?\s+|\n)$", text[max(0, m.start - 4) : m.start])
+                and opens_sentence(text, m.start)
+                and not re.match(r"\s+and\s", text[m.end : m.end + 6])  # "X and Y skipped it. He said": neither
                 for m in before
             ):
                 return None  # a person named as a sentence's subject since: recency decides
@@ -754,9 +820,7 @@ class SpeakerAttributor:
             since = [
                 m
                 for m in before
-                if earlier.mention.end <= m.start
-                and m.is_organisation
-                and re.search(r"(?:^|[.!?:]['\"\u201d]?\s+|\n)$", text[max(0, m.start - 4) : m.start])
+                if earlier.mention.end <= m.start and m.is_organisation and opens_sentence(text, m.start)
             ]
             return None if since else earlier
         return None

@@ -14,6 +14,10 @@ CUE_VERBS = (
     "was quoted as saying|were quoted as saying|(?:was|were) quoted by [\\w .'-]{1,40}? as saying|"
     "told reporters|told a news conference|told journalists|quoted|"
     "called for|calls for|call for|called on|calls on|call on|appealed for|appealed to|"
+    # "called earlier this month for", "called again on": a time word between the verb and its preposition
+    "call(?:ed|s)(?:,?\\s+(?:again|also|repeatedly|earlier|later|once more|last|this|on|next|week|month|year|"
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)){1,4},?\\s+(?:for|on)|"
+    "cast doubt on|casts doubt on|pushed for|pushes for|"
     "said|says|say|told|tells|added|adds|stressed|stresses|emphasized|emphasised|emphasizes|emphasises|"
     "urged|urges|urge|demanded|demands|demand|supported|supports|support|backed|backs|warned|warns|"
     "insisted|insists|noted|notes|declared|declares|announced|announces|stated|states|reiterated|reiterates|"

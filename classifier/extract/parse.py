@@ -260,6 +260,9 @@ class ParseLinker:
                 break
             if current.dep_ not in ("xcomp", "advcl", "conj", "pcomp", "acl", "relcl") or current.head.i == current.i:
                 return None
+            if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.tag_.startswith("VB"):
+                current = current.head.head  # "opened the session at State House by urging ...": the opener urged
+                continue
             if current.dep_ == "conj":
                 # "Kirby said the US had seen ... and warned": a speech verb coordinated inside a reported clause
                 # belongs with the verb that reports the clause, whose subject is the speaker; unless a person is
@@ -422,6 +425,8 @@ class ParseLinker:
                     continue  # "Kiir accused Machar of plotting a coup, a charge Machar denies": two statements
                 elif outer[0].i > inner[0].i:
                     dropped.add(id(outer))  # "Turkey has supported the offensive, officials said.": a source tag
+                elif _side_clause(inner[0]):
+                    continue  # "X said A, while the group said B", "..., a day after the group denied it": two
                 elif inner[0].dep_ == "conj" and _pronoun_subject(inner[0].head):
                     # "Sato told parliament he hoped ..., and his government urged ...": the small parser hangs the
                     # second clause off the first one's reported verb; both are statements of their own
@@ -435,6 +440,18 @@ class ParseLinker:
                 else:  # an act, or a verb deep in the reported clause ("as long as Morocco denied")
                     dropped.add(id(inner))
         return [item for item in linked if id(item) not in dropped]
+
+
+def _side_clause(verb) -> bool:
+    """A cue in a clause the journalist adds beside the reported words, with a subject of its own: a contrast ("...,
+    while the group said") or a time set by a span ("..., a day after the rebels denied"), not a condition."""
+    if verb.dep_ != "advcl" or not any(c.dep_ == "nsubj" and c.tag_ != "PRP" for c in verb.children):
+        return False
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    spanned = any(c.dep_ == "npadvmod" for c in verb.children)  # "a day after", "hours before"
+    # "a day after voters rejected the deal" is an act: only words said count there
+    said = verb.lower_.startswith(("sa", "den", "told", "announc", "warn", "accus", "call", "urg"))
+    return bool(marks & {"while", "whereas"}) or (bool(marks & {"after", "before"}) and spanned and said)
 
 
 # What a resolution does in its text is what its body says: "authorizes", "requires", "terminates" are no speech verbs.
