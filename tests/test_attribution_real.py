@@ -437,6 +437,18 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             '"Peace is no longer a promise," the 62-year-old former guerrilla wrote on Twitter at the time.',
             ["Gustavo Petro", "Gustavo Petro"],
         ),
+        # an unnamed leader's office speaks as a body of the state whose leader it serves
+        (
+            "Ethiopia's Prime Minister Abiy Ahmed told parliament the troops would leave. Eritrea's envoy said they "
+            "had done nothing wrong. The prime minister's office said in a statement that the army had taken over "
+            "several positions.",
+            ["Abiy Ahmed", "Eritrea's envoy", "Ethiopia's Prime Minister's Office"],
+        ),
+        (
+            "Burundian President Evariste Ndayishimiye accused Rwanda of backing the rebels. A statement from the "
+            "presidency in Bujumbura said the army would defend the territory.",
+            ["Evariste Ndayishimiye", "Burundi's presidency"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

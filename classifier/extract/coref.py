@@ -170,6 +170,9 @@ _REPORTERS = re.compile(r"(?i)(?:the\s+)?(?:reporters?|journalists?|corresponden
 _BARE_STATE_BODY = re.compile(
     r"(?i)the\s+(?:(?:[a-z]+\s+)?(?:government|ministry|presidency|cabinet)|authorities|government\s+delegation)"
 )
+_LEADER_OFFICE = re.compile(
+    r"(?i)the\s+(?:(?P<prime>prime\s+minister)|president)['\u2019]s\s+(?:press\s+)?office|the\s+presidency"
+)
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
@@ -504,6 +507,15 @@ class SpeakerAttributor:
         country = self.table.country_of(titled[-1].role) if owned and titled else None
         if country is not None and country in self.table.by_country:
             return Attribution(self.table.by_country[country], mention, mention.text)  # "Hashimoto ... his government"
+        office = _LEADER_OFFICE.fullmatch(mention.text)
+        if office is not None:
+            # "the prime minister's office said": the office speaks, as a body of the state whose leader it serves
+            prime = office.group("prime") is not None
+            state = self._state_of_leader("prime minister" if prime else "president", before)
+            state = state or self._home_state(text, mention, before)
+            if state is not None:
+                name = f"{state}'s Prime Minister's Office" if prime else f"{state}'s presidency"
+                return Attribution(name, mention)
         state = self._home_state(text, mention, before) if _BARE_STATE_BODY.fullmatch(mention.text) else None
         if state is not None:
             return Attribution(state, mention, mention.text)
@@ -660,6 +672,16 @@ class SpeakerAttributor:
             return None
         best = max(counts, key=lambda state: (counts[state], last[state]))
         return best if mention.start - last[best] < 3000 else None
+
+    def _state_of_leader(self, title: str, before: list[Mention]) -> str | None:
+        """The state of the last person named with ``title`` and a state ("Ethiopia's Prime Minister Abiy"), if any."""
+        for earlier in reversed(before):
+            role = (earlier.role or "").lower()
+            if title in role and (title != "president" or "vice" not in role):
+                country = self.table.country_of(earlier.role)
+                if country is not None and country in self.table.by_country:
+                    return self.table.by_country[country]
+        return None
 
     def _group_speaker(self, text: str, mention: Mention, before: list[Mention]) -> str | None:
         """The body a group of its officials speaks for, or None: "ASEAN foreign ministers said" (ASEAN), and
