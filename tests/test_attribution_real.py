@@ -449,6 +449,15 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "presidency in Bujumbura said the army would defend the territory.",
             ["Evariste Ndayishimiye", "Burundi's presidency"],
         ),
+        # a denial or rejection hung on the charge or offer reported is the second party's own statement
+        (
+            "Georgia has accused Russian commanders of arming the separatists, a charge Moscow denies.",
+            ["Georgia", "Moscow"],
+        ),
+        (
+            "Ankara said it was ready for a comprehensive dialogue with Greece, an offer Athens promptly rejected.",
+            ["Ankara", "Athens"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

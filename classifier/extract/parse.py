@@ -425,6 +425,8 @@ class ParseLinker:
                     continue  # "Kiir accused Machar of plotting a coup, a charge Machar denies": two statements
                 elif outer[0].i > inner[0].i:
                     dropped.add(id(outer))  # "Turkey has supported the offensive, officials said.": a source tag
+                elif _counters_the_charge(inner[0]):
+                    continue  # "X accused Y of arming them, a charge Moscow denies": Moscow's own statement too
                 elif _side_clause(inner[0]):
                     continue  # "X said A, while the group said B", "..., a day after the group denied it": two
                 elif inner[0].dep_ == "conj" and _pronoun_subject(inner[0].head):
@@ -460,6 +462,7 @@ RESOLUTION_VERBS = {
     "extends", "imposes", "establishes", "calls", "demands", "urges", "condemns", "welcomes", "caps", "bans",
 }  # fmt: skip
 RESOLUTION_NOUNS = {"resolution", "resolutions", "declaration", "text", "communique", "communiqué"}
+_OFFERS = {"idea", "offer", "proposal", "proposals", "suggestion", "plan", "demand", "demands", "request", "call"}
 _CHARGES = {"charge", "charges", "accusation", "accusations", "claim", "claims", "allegation", "allegations"}
 
 
@@ -468,6 +471,16 @@ def _denies_the_charge(verb) -> bool:
     if not verb.lower_.startswith(("deni", "deny", "reject", "dismiss")):
         return False
     return any(t.lower_ in _CHARGES and t.i < verb.i for t in verb.subtree)
+
+
+def _counters_the_charge(verb) -> bool:
+    """A denial or rejection hung on the charge, idea or offer the sentence reports: "..., a charge Moscow denies",
+    "..., an idea Beijing has rejected", "..., an offer Athens promptly rejected"."""
+    if verb.dep_ != "relcl" or verb.head.lower_ not in _CHARGES | _OFFERS:
+        return False
+    if not verb.lower_.startswith(("deni", "deny", "reject", "dismiss", "refus")):
+        return False
+    return any(c.dep_ == "nsubj" and c.lower_ not in ("which", "that", "who") for c in verb.children)
 
 
 def _quoted_as_saying(verb):
