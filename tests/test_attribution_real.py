@@ -458,6 +458,12 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "Ankara said it was ready for a comprehensive dialogue with Greece, an offer Athens promptly rejected.",
             ["Ankara", "Athens"],
         ),
+        # backing a party is arms or money, not words; backing a right or a plan is a statement
+        (
+            "Turkey backs the GNA, while the LNA has been supported by the United Arab Emirates, Egypt and Russia. "
+            "Turkey has supported Azerbaijan's right to self-defense. The United States backed the French plan.",
+            ["Turkey", "United States"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

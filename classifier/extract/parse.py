@@ -159,6 +159,8 @@ class ParseLinker:
         for verb, cue, match in self._cues(text, sentence, doc):
             if any(_quoted_as_saying(g) is not None for c in verb.children if c.lower_ == "as" for g in c.children):
                 continue  # "quoted X as saying": X's statement, read off "saying"
+            if _material_support(verb):
+                continue  # "Turkey backs the GNA", "the LNA is supported by Egypt": arms and money, not words
             found = self._speakers(text, sentence, verb)
             if found == "passive":
                 continue  # "if Turkish Cypriots were threatened", "Pompeo was asked": nobody here is speaking
@@ -471,6 +473,19 @@ def _denies_the_charge(verb) -> bool:
     if not verb.lower_.startswith(("deni", "deny", "reject", "dismiss")):
         return False
     return any(t.lower_ in _CHARGES and t.i < verb.i for t in verb.subtree)
+
+
+_PARTY_NOUNS = {"government", "rebels", "forces", "militia", "militias", "army", "faction", "factions", "regime"}
+
+
+def _material_support(verb) -> bool:
+    """ "backs" or "supports" a party rather than a call, plan or right: a state arming or funding one side."""
+    if not verb.lower_.startswith(("back", "support")):
+        return False
+    party = _child(verb, "nsubjpass") if _child(verb, "auxpass") is not None else _child(verb, "dobj")
+    if party is None:
+        return False
+    return party.tag_ in ("NNP", "NNPS") or party.lower_ in _PARTY_NOUNS
 
 
 def _counters_the_charge(verb) -> bool:
