@@ -464,6 +464,12 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "Turkey has supported Azerbaijan's right to self-defense. The United States backed the French plan.",
             ["Turkey", "United States"],
         ),
+        # a list whose first member has an apposition: the parser hangs the rest on the apposition
+        (
+            "Belgium, the former colonial power, the European Union and the United States said in separate "
+            'statements that they backed the AU force and urged all sides to "renounce violence".',
+            ["Belgium", "European Union", "United States"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

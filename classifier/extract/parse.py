@@ -362,7 +362,11 @@ class ParseLinker:
         head's noun phrase."""
         tokens = []
         for head in heads:
-            for token in [head, *head.conjuncts]:
+            # "Belgium, the former colonial power, the European Union and the United States said": the parser hangs
+            # the rest of the list on the first member's apposition
+            hung = [c for a in head.children if a.dep_ == "appos" and a.tag_ == "NN" for c in a.conjuncts]
+            hung = [c for c in hung if c.tag_ in ("NNP", "NNPS") and _child(c, "case") is None]  # not "Sudan's"
+            for token in [head, *head.conjuncts, *hung]:
                 if token.i not in [t.i for t in tokens] and token.i >= head.i:
                     tokens.append(token)
         mentions: list[Mention] = []
