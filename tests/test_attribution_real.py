@@ -470,6 +470,17 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             'statements that they backed the AU force and urged all sides to "renounce violence".',
             ["Belgium", "European Union", "United States"],
         ),
+        # an unnamed official is the body: the state the story is about for "government", its army for "army"
+        (
+            "Colombia's government suspended the decree on Wednesday. A senior government official who asked not "
+            "to be named said the commissioner had relied on the rebels' word.",
+            ["Colombia"],
+        ),
+        (
+            "Myanmar rejected the truce on Monday. A senior army officer in Naypyitaw said troops would stay on "
+            "alert. A senior Burundian security official said troops had been deployed.",
+            ["Myanmar", "Tatmadaw", "Burundi"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

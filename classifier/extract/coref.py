@@ -93,6 +93,8 @@ ORG_HEADS = {
     "administration", "kremlin", "command", "navy", "embassy", "delegation", "court",
 }  # fmt: skip
 
+# The body of "a senior government official", "an army officer": the state the story is about, or its army
+UNNAMED_BODIES = {"government", "security", "army", "military"}
 NON_STATE_HEADS = {"group", "movement", "organisation", "organization", "militia", "rebel", "alliance"}
 # An armed group's or organisation's own organs speak as the group: "the ELN's central command said"
 _OWN_ORGAN = re.compile(
@@ -400,7 +402,16 @@ class SpeakerAttributor:
     def _resolve(self, text: str, mention: Mention, named: list[Mention], spoken: list[Attribution]) -> Attribution:
         before = [m for m in named if m.end <= mention.start and m.name]
         body = self._body_of_spokesperson(text, mention, named)
+        if body in UNNAMED_BODIES:
+            state = self._home_state(text, mention, before)
+            if state is not None and body in ("army", "military"):
+                actor = self.table.resolve(state)
+                return Attribution(self._militaries.get(actor.country if actor else None, state), mention)
+            body = state
         if body is not None:
+            if self.table.resolve(body) is None and self._state_of_adjective(body) is None:
+                # "a senior Burundian security official": the state the adjective names, not its security services
+                body = re.sub(r"(?:\s+[a-z][\w-]*)+$", "", body)
             return Attribution(self._state_of_adjective(body) or body, mention, mention.text)
         members = _MEMBERS_OF.match(text, mention.end) if _MEMBERS.fullmatch(mention.text) else None
         owner = next((m for m in named if members is not None and m.start == members.end() and m.name), None)
@@ -721,7 +732,7 @@ class SpeakerAttributor:
         spokesman" -> "Israeli military", "a spokesman for the Kremlin" -> "Kremlin"."""
         words = mention.text.split()
         indefinite = re.search(r"(?i)\b(?:a|an|one)\s+$", text[max(0, mention.start - 4) : mention.start])
-        if not words or not re.fullmatch(r"(?i)spokes\w+|adviser|advisor|official|source|diplomat", words[-1]):
+        if not words or not re.fullmatch(r"(?i)spokes\w+|adviser|advisor|official|officer|source|diplomat", words[-1]):
             return None
         if not (indefinite or words[0].lower() in ("a", "an", "one")):
             return None
@@ -731,6 +742,8 @@ class SpeakerAttributor:
             return None  # "a senior European diplomat" speaks for no one body: the description is the speaker
         if body and body[0].isupper():
             return body
+        if body.lower() in UNNAMED_BODIES:
+            return body.lower()  # "a senior government official": the caller finds whose government
         if body.lower() == "administration":
             return "United States"  # "a senior administration official": wire copy's phrase for Washington
         after = re.match(r"\s+for\s+(?:the\s+)?", text[mention.end : mention.end + 12])
