@@ -481,6 +481,13 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "alert. A senior Burundian security official said troops had been deployed.",
             ["Myanmar", "Tatmadaw", "Burundi"],
         ),
+        # "the rebel leader" continues a rebel commander, and a plain "leader" is still the president
+        (
+            '"The guns will go quiet," President Juan Manuel Santos said after shaking hands with the rebel '
+            "commander, Rodrigo Londono.\n\n"
+            '"We kept our word. Now it is the state\'s turn," the rebel leader said in a speech.',
+            ["Juan Manuel Santos", "Rodrigo Londono"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

@@ -143,8 +143,8 @@ _TITLE_AFTER, _TITLE_BEFORE = _titles(_AGENT_WORDS)
 _TITLE_LOWER_BEFORE = re.compile(
     r"(?P<title>(?:(?:[A-Z][\w.\u2019'-]*(?:['\u2019]s)?|the|The)\s+){0,3}(?:[a-z][\w-]*\s+){0,3}?(?:"
     + _ROLE_WORDS
-    + r"|admiral|commissioner|director|chairwoman|mediator|king|queen|emir|prince)s?)\s+$"
-)
+    + r"|admiral|commissioner|director|chairwoman|mediator|king|queen|emir|prince)s?),?\s+$"
+)  # "the rebel commander, Rodrigo Londono": a comma may stand between the title and the name
 # Heads of definite descriptions of a person ("the former admiral replied", "the envoy said"): when no title seen
 # in the article fits, the person who spoke just before is meant.
 PERSON_HEADS = {
@@ -916,6 +916,8 @@ class SpeakerAttributor:
         # "the prime minister" is not the foreign minister: a title word before the head must be in the role too
         qualifier = words[-2] if len(words) >= 2 and words[-2] in TITLE_QUALIFIERS else None
         armed = fits is not None and any(w in ("rebel", "guerrilla", "insurgent", "militia") for w in words[:-1])
+        if armed and head == "leader":
+            fits = (*fits, "commander")  # "the rebel leader" after "the rebel commander, Rodrigo Londono"
         # "the top U.S. diplomat" is not the Chinese foreign minister named last
         country = self.table.country_of(" ".join(description.text.split()[1:-1]))
         for candidate in reversed(before):
