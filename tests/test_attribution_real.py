@@ -488,6 +488,12 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             '"We kept our word. Now it is the state\'s turn," the rebel leader said in a speech.',
             ["Juan Manuel Santos", "Rodrigo Londono"],
         ),
+        # a participle aside between a name and its verb, which the parser takes for the verb's conjunct
+        (
+            "Georgian President Mikheil Saakashvili, speaking live on Rustavi-2 television, called on Moscow to stop "
+            'the bombing of Georgian towns.\n\n"We are ready to sign a ceasefire this minute," the 40-year-old said.',
+            ["Mikheil Saakashvili", "Mikheil Saakashvili"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

@@ -265,6 +265,11 @@ class ParseLinker:
             if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.tag_.startswith("VB"):
                 current = current.head.head  # "opened the session at State House by urging ...": the opener urged
                 continue
+            if current.dep_ == "conj" and _aside_participle(current.head):
+                # "Saakashvili, speaking live on television, called on Moscow": the parser makes "called" a conjunct
+                # of the aside's participle, whose noun is the speaker
+                subjects = [current.head.head]
+                break
             if current.dep_ == "conj":
                 # "Kirby said the US had seen ... and warned": a speech verb coordinated inside a reported clause
                 # belongs with the verb that reports the clause, whose subject is the speaker; unless a person is
@@ -480,6 +485,14 @@ def _denies_the_charge(verb) -> bool:
 
 
 _PARTY_NOUNS = {"government", "rebels", "forces", "militia", "militias", "army", "faction", "factions", "regime"}
+
+
+def _aside_participle(token) -> bool:
+    """A participle set off by commas right after a name: "Mikheil Saakashvili, speaking live on television,"."""
+    noun = token.head
+    if token.dep_ != "acl" or token.tag_ != "VBG" or noun.tag_ not in ("NNP", "NNPS") or token.i != noun.i + 2:
+        return False
+    return token.doc[noun.i + 1].text == ","
 
 
 def _material_support(verb) -> bool:
