@@ -494,6 +494,12 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             'the bombing of Georgian towns.\n\n"We are ready to sign a ceasefire this minute," the 40-year-old said.',
             ["Mikheil Saakashvili", "Mikheil Saakashvili"],
         ),
+        # a statement noun owned by a pronoun is the statement's subject, not the pronoun
+        (
+            "The council met on Monday to discuss the war.\n\nIts resolution 2216, adopted in April 2015, demands "
+            "that the Houthis withdraw from all areas they seized.",
+            ["UN Security Council"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

@@ -468,7 +468,7 @@ class SpeakerAttributor:
             if referent is not None:
                 return Attribution(self._full_name(referent, before), mention, referent.role)
             return Attribution(mention.text, mention)
-        if re.fullmatch(r"(?i)(?:the|a|that|this)\s+(?:[\w-]+\s+)?resolutions?", mention.text):
+        if re.fullmatch(r"(?i)(?:the|a|that|this|its|their)\s+(?:[\w-]+\s+)?resolutions?", mention.text):
             return Attribution("UN Security Council", mention, mention.text)  # "The resolution, adopted unanimously,"
         organ = _OWN_ORGAN.fullmatch(mention.text)
         actor = self.table.resolve(organ.group("owner")) if organ is not None else None

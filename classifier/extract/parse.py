@@ -336,7 +336,8 @@ class ParseLinker:
         ISPR statement", "Resolutions of the council and of the African Union", "a statement issued by X"."""
         if noun.lower_ not in STATEMENT_NOUNS:
             return []
-        owners = [c for c in noun.children if c.dep_ == "poss"]
+        # "Its resolution 2216 demands", "their statement said": the phrase itself, whose owner coreference finds
+        owners = [c for c in noun.children if c.dep_ == "poss" and c.tag_ != "PRP$"]
         for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")):
             for p in [prep, *prep.conjuncts]:
                 owners += [c for c in p.children if c.dep_ == "pobj"]
