@@ -500,6 +500,18 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "that the Houthis withdraw from all areas they seized.",
             ["UN Security Council"],
         ),
+        # "the head of state" is the president, whoever spoke last
+        (
+            "Pablo Beltran, who heads the ELN delegation, said the group was ready. Colombian President Ivan Duque "
+            'ordered the arrest warrants reactivated.\n\n"Colombia has been generous," the head of state said.',
+            ["Pablo Beltran", "Ivan Duque"],
+        ),
+        # an agreement reported by a closing attribution is the reporter's statement, an act not words
+        (
+            "Burkina Faso's ousted military ruler, Lieutenant Colonel Paul-Henri Sandaogo Damiba, has agreed to step "
+            "down, mediators said, two days after army officers seized power.",
+            ["mediators"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

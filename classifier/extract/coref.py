@@ -497,7 +497,13 @@ class SpeakerAttributor:
         introduced = self._introduced(mention, spoken)
         if introduced is not None:
             return introduced
-        referent = self._description_referent(mention, before)
+        office = re.match(r"\s+of\s+(?:state|government)\b", text[mention.end : mention.end + 20])
+        if office is not None and re.fullmatch(r"(?i)the\s+head", mention.text):
+            # "the head of state said": the parser's mention stops at "head"
+            titled = Mention(mention.start, mention.end + office.end(), mention.text + office.group(), "description")
+            referent = self._description_referent(titled, before)
+        else:
+            referent = self._description_referent(mention, before)
         if referent is not None:
             return Attribution(self._full_name(referent, before), mention, referent.role)
         if head in STATEMENT_HEADS | PROPOSAL_HEADS:
@@ -906,7 +912,10 @@ class SpeakerAttributor:
     def _description_referent(self, description: Mention, before: list[Mention]) -> Mention | None:
         if re.match(r"(?i)(?:a|an)\s", description.text):
             return None  # an indefinite description introduces someone new
-        words = re.sub(r"(?i)\bsecretary\s+general\b", "secretary-general", description.text).lower().split()
+        words = re.sub(r"(?i)\bsecretary\s+general\b", "secretary-general", description.text)
+        # "the head of state said" is the president, "the head of government" the prime minister
+        words = re.sub(r"(?i)\bhead of state\b", "president", words)
+        words = re.sub(r"(?i)\bhead of government\b", "premier", words).lower().split()
         last = words[-1] if words else ""  # "the secretary general" is not a general
         head = last.rstrip("s")
         fits = ROLE_FITS.get(head)
