@@ -512,6 +512,12 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "down, mediators said, two days after army officers seized power.",
             ["mediators"],
         ),
+        # "the independence movement" is the group that spoke last, with its modifier
+        (
+            "The Polisario Front said its fighters had responded in self-defence. Morocco said its forces had "
+            "opened the crossing. The independence movement said its units had attacked several positions.",
+            ["Polisario Front", "Morocco", "Polisario Front"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

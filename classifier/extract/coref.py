@@ -547,9 +547,12 @@ class SpeakerAttributor:
         person = self._described_person(text, mention, head, spoken, before)
         if person is not None:
             return person
-        if head in ORG_HEADS and re.fullmatch(r"(?i)the\s+\S+", mention.text):
-            # "the group said": the organisation that spoke last; a "group" or "movement" is not a state
-            stateless = head in NON_STATE_HEADS
+        stateless = head in NON_STATE_HEADS
+        modified = stateless and re.fullmatch(r"(?i)the\s+(?:[a-z][\w-]*\s+){1,2}\S+", mention.text)
+        modified = modified and not re.search(r"(?i)\b(?:rebel|armed|insurgent|militant)", mention.text)
+        if head in ORG_HEADS and (re.fullmatch(r"(?i)the\s+\S+", mention.text) or modified):
+            # "the group said", "the independence movement said": the organisation that spoke last; a "group" or
+            # "movement" is not a state
             for earlier in reversed(spoken):
                 if earlier.mention is not None and earlier.mention.start < mention.start and not earlier.person:
                     actor = self.table.resolve(earlier.speaker) if stateless else None
