@@ -518,6 +518,13 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "opened the crossing. The independence movement said its units had attacked several positions.",
             ["Polisario Front", "Morocco", "Polisario Front"],
         ),
+        # after a reporter's question, "she" is the spokeswoman who relayed her principal, not the principal
+        (
+            "Secretary of State Rex Tillerson said the channels were open. State Department spokeswoman Heather "
+            'Nauert said Monday that Tillerson had made the pressure campaign clear. "Is the secretary being '
+            'undercut?" a reporter asked at the briefing. "No. They are on the same page," she said.',
+            ["Rex Tillerson", "Rex Tillerson", "reporter", "Heather Nauert"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

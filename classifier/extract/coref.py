@@ -790,6 +790,7 @@ class SpeakerAttributor:
         if word not in ("he", "she"):
             return None
         wanted = "m" if word == "he" else "f"
+        questioned = False
         for earlier in reversed(spoken):
             if earlier.mention is None or earlier.mention.start >= pronoun.start:
                 continue
@@ -797,9 +798,26 @@ class SpeakerAttributor:
                 asked = self._asked(text, earlier.mention, before) if earlier.speaker == "reporter" else None
                 if asked is not None:
                     return asked  # '"...?" a reporter asked Misri. "...," he said': the answer is Misri's
+                questioned = True
                 continue  # '"...?" another reporter asked. "...," he said': whoever was answering them
             if not earlier.person or pronoun.start - earlier.mention.start > 1500:
                 return None
+            briefer = next(
+                (
+                    m
+                    for m in reversed(before)
+                    if questioned
+                    and earlier.mention.start - 200 <= m.start < pronoun.start
+                    and _SPOKESPERSON.search(m.role or "")
+                    and m.gender == wanted
+                    and m.name != earlier.speaker
+                ),
+                None,
+            )
+            if briefer is not None:
+                # "Spokeswoman Heather Nauert said Tillerson had ... '...?' a reporter asked. '...,' she said": the
+                # spokeswoman relaying him answers the question
+                return Attribution(briefer.name, pronoun, briefer.role, person=True)
             if any(
                 earlier.mention.end <= m.start
                 and m.name != earlier.speaker
