@@ -525,6 +525,12 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             'undercut?" a reporter asked at the briefing. "No. They are on the same page," she said.',
             ["Rex Tillerson", "Rex Tillerson", "reporter", "Heather Nauert"],
         ),
+        # the junta's own organs speak as the armed forces of the state the story is about
+        (
+            "Myanmar rejected the truce on Monday. The junta's information team said in a statement that the "
+            "ceasefire would run until April 22.",
+            ["Myanmar", "Tatmadaw"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

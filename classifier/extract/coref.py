@@ -99,7 +99,8 @@ NON_STATE_HEADS = {"group", "movement", "organisation", "organization", "militia
 # An armed group's or organisation's own organs speak as the group: "the ELN's central command said"
 _OWN_ORGAN = re.compile(
     r"(?i)(?:the\s+)?(?P<owner>.+?)['\u2019]s?\s+(?:(?:central|high|general|supreme|top|military|political|armed)\s+)?"
-    r"(?:command|leadership|wing|council|secretariat|politburo|headquarters)"
+    r"(?:command|leadership|wing|council|secretariat|politburo|headquarters|(?:information|press|media)\s+"
+    r"(?:team|office|committee|service|unit))"
 )
 
 
@@ -471,6 +472,12 @@ class SpeakerAttributor:
         if re.fullmatch(r"(?i)(?:the|a|that|this|its|their)\s+(?:[\w-]+\s+)?resolutions?", mention.text):
             return Attribution("UN Security Council", mention, mention.text)  # "The resolution, adopted unanimously,"
         organ = _OWN_ORGAN.fullmatch(mention.text)
+        if organ is not None and _BARE_MILITARY.fullmatch("the " + re.sub(r"(?i)^the\s+", "", organ.group("owner"))):
+            # "the junta's information team said": the armed forces of the state the story is about
+            state = self._home_state(text, mention, before)
+            if state is not None:
+                actor = self.table.resolve(state)
+                return Attribution(self._militaries.get(actor.country if actor else None, f"{state} military"), mention)
         actor = self.table.resolve(organ.group("owner")) if organ is not None else None
         if actor is not None and actor.type in ("armed_group", "international_organisation", "regional_organisation"):
             return Attribution(actor.id, mention, mention.text)
