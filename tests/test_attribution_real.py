@@ -531,6 +531,12 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "ceasefire would run until April 22.",
             ["Myanmar", "Tatmadaw"],
         ),
+        # "to tell him that ...": the caller's words, which a closing "his office said" only sources
+        (
+            "Turkish President Tayyip Erdogan telephoned Aliyev to tell him that Turkey backed Azerbaijan's right to "
+            "defend its land, his office said.",
+            ["Tayyip Erdogan"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):
