@@ -537,6 +537,11 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "defend its land, his office said.",
             ["Tayyip Erdogan"],
         ),
+        # a body's leaders speak as the body
+        (
+            "The junta was urged by ASEAN leaders in April 2021 to end the violence and open dialogue.",
+            ["ASEAN"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

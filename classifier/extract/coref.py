@@ -20,7 +20,8 @@ from classifier.extract.spans import RawStatement
 # A group of a body's officials speaking as the body: "ASEAN foreign ministers", "Philippine officials".
 _GROUP_OF = re.compile(
     r"(?:(?:some|several|two|three|senior|top)\s+)*(?P<body>.+?)\s+(?:senior\s+|top\s+)?(?:foreign\s+ministers|"
-    r"defen[cs]e\s+ministers|ministers|ambassadors|members|officials|envoys|representatives|diplomats|delegates)",
+    r"defen[cs]e\s+ministers|ministers|ambassadors|members|officials|envoys|representatives|diplomats|delegates|"
+    r"leaders|heads\s+of\s+(?:state|government))",
     re.IGNORECASE,
 )
 _NAME_BEFORE = re.compile(r"(?P<body>\b(?:[A-Z][\w.\u2019'-]*\s+)*[A-Z][\w.\u2019'-]*)\s+$")
