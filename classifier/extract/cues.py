@@ -18,7 +18,7 @@ CUE_VERBS = (
     "call(?:ed|s)(?:,?\\s+(?:again|also|repeatedly|earlier|later|once more|last|this|on|next|week|month|year|"
     "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)){1,4},?\\s+(?:for|on)|"
     "cast doubt on|casts doubt on|pushed for|pushes for|"
-    "said|says|say|told|tells|tell|added|adds|stressed|stresses|emphasized|emphasised|emphasizes|emphasises|"
+    "said|says|say|told|tells|(?<=to )tell|added|adds|stressed|stresses|emphasized|emphasised|emphasizes|emphasises|"
     "urged|urges|urge|demanded|demands|demand|supported|supports|support|backed|backs|warned|warns|"
     "insisted|insists|noted|notes|declared|declares|announced|announces|stated|states|reiterated|reiterates|"
     "reaffirmed|reaffirms|affirmed|affirms|pledged|pledges|vowed|vows|rejected|rejects|dismissed|dismisses|"
