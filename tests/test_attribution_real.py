@@ -542,6 +542,12 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "The junta was urged by ASEAN leaders in April 2021 to end the violence and open dialogue.",
             ["ASEAN"],
         ),
+        # an agreement narrated is an act, not words; "agreed that" still reports words
+        (
+            "The two militaries first agreed to a ceasefire along the line in November 2003. Washington agreed to "
+            "withdraw its troops in exchange for security guarantees. The envoy agreed that talks should resume.",
+            ["envoy"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

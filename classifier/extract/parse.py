@@ -435,8 +435,6 @@ class ParseLinker:
                     dropped.add(id(inner))
                 elif outer[0].i > inner[0].i and _denies_the_charge(outer[0]):
                     continue  # "Kiir accused Machar of plotting a coup, a charge Machar denies": two statements
-                elif outer[0].i > inner[0].i and inner[0].lower_.startswith("agree"):
-                    dropped.add(id(inner))  # "The parties agreed to a truce, Guterres announced": an act he reports
                 elif outer[0].i > inner[0].i:
                     dropped.add(id(outer))  # "Turkey has supported the offensive, officials said.": a source tag
                 elif _counters_the_charge(inner[0]):
