@@ -548,6 +548,12 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "withdraw its troops in exchange for security guarantees. The envoy agreed that talks should resume.",
             ["envoy"],
         ),
+        # a figure in words sourced with "according to" is no statement
+        (
+            "More than a million Rwandans have poured across the border since Thursday, according to the UN refugee "
+            "agency.",
+            [],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

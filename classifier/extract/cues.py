@@ -62,7 +62,10 @@ ACCORDING_GAP = re.compile(
     re.IGNORECASE,
 )
 # "More than 14,000 Palestinians have been killed, according to health authorities": a count, not a statement.
-_NUMBER_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)"
+_NUMBER_WORDS = (
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
+    r"million|billion)"
+)  # "More than a million Rwandans have fled, according to the UN": a figure
 CASUALTIES = re.compile(
     r"(?:\d[\d,.]*|\b" + _NUMBER_WORDS + r")\b.*\b(?:killed|dead|died|wounded|injured|displaced|missing)\b"
     r"|\b(?:killed|wounded|injured|displaced|uprooted|detained)\s+(?:\w+\s+){0,3}?\d[\d,.]*",
