@@ -115,6 +115,12 @@ class Attribution:
     person: bool = False
 
 
+# what unnamed sources are close to: "Sources close to the negotiations said"
+_CLOSE_TO = re.compile(
+    r"\s+close\s+to\s+(?:the\s+)?[\w'.-]+(?:\s+(?!said\b|say\b|told\b)[\w'.-]+){0,3}?(?=,|\s+(?:said|say|told)\b)"
+)
+# a medium's aside naming its source: "Al-Ahrar television, citing a source in the Presidential Council, said"
+_CITING = re.compile(r",\s+citing\s+([^,]{3,90}),")
 # the rest of a name that goes on with "of": "Group of Seven", "Organisation of Islamic Cooperation"
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z0-9][\w-]*(?:\s+[A-Z][\w-]*){0,3}")
 # a spokesperson's "said", after an apposition or a day: "Dujarric, the UN chief's spokesman, said on Monday"
@@ -403,6 +409,11 @@ class SpeakerAttributor:
 
     def _resolve(self, text: str, mention: Mention, named: list[Mention], spoken: list[Attribution]) -> Attribution:
         before = [m for m in named if m.end <= mention.start and m.name]
+        aside = _CITING.match(text, mention.end)
+        cited = next((m for m in named if aside is not None and aside.start(1) <= m.start < aside.end(1)), None)
+        if cited is not None and cited.name:
+            # "Al-Ahrar television, citing a source in the Presidential Council, said": the source cited speaks
+            return self._resolve(text, cited, named, spoken)
         body = self._body_of_spokesperson(text, mention, named)
         if body in UNNAMED_BODIES:
             state = self._home_state(text, mention, before)
@@ -577,6 +588,9 @@ class SpeakerAttributor:
         )
         if re.match(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)\b", bare):
             return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
+        close = _CLOSE_TO.match(text, mention.end) if re.fullmatch(r"(?i)(?:\w+\s+)?sources", bare) else None
+        if close is not None:
+            bare = f"{bare[:1].lower()}{bare[1:]}{close.group()}"  # "sources close to the negotiations"
         return Attribution(bare, mention, bare)
 
     def _described_person(
