@@ -560,6 +560,13 @@ def test_the_speakers_other_cue_reports_words_of_its_own(extractor):
             "units back to their barracks. Sources close to the negotiations said London had dropped the language.",
             ["Presidential Council", "sources close to the negotiations"],
         ),
+        # a description right after a narration sentence about a person is that person, not the last speaker
+        (
+            "State Department spokesman Ned Price said the pullout was a good first step.\n\nOlusegun Obasanjo, the "
+            "AU's envoy for the Horn of Africa, has been shuttling between the capitals for weeks. The former "
+            "Nigerian president said in a statement that he was encouraged by the latest moves.",
+            ["Ned Price", "Olusegun Obasanjo"],
+        ),
     ],
 )
 def test_constructions_of_the_fifth_round(finder, text, expected):

@@ -612,7 +612,34 @@ class SpeakerAttributor:
         other = head not in ORG_HEADS | STATEMENT_HEADS and not _REPORTERS.fullmatch(bare) and not bare.endswith("s")
         if not (titled or other):
             return None
+        subject = self._previous_subject(text, mention, spoken, before)
+        if subject is not None:
+            # "Olusegun Obasanjo, the AU's envoy, has been shuttling for weeks. The former Nigerian president said":
+            # the person the sentence before is about, not whoever spoke last
+            return Attribution(self._full_name(subject, before), mention, subject.role, person=True)
         return self._last_person(text, mention, spoken, before, reach=1500 if titled else 600)
+
+    def _previous_subject(
+        self, text: str, mention: Mention, spoken: list[Attribution], before: list[Mention]
+    ) -> Mention | None:
+        """The person opening the narration sentence right before ``mention``'s, in its paragraph, whose title or
+        state does not rule out the description (a sentence with a statement leaves it to the last speaker)."""
+        paragraph = text.rfind("\n", 0, mention.start) + 1
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, paragraph, mention.start)]
+        if not ends or text[ends[-1] : mention.start].strip():
+            return None  # the description must open its own sentence, which must not be the paragraph's first
+        start = ends[-2] if len(ends) > 1 else paragraph
+        if any(a.mention is not None and start <= a.mention.start < ends[-1] for a in spoken):
+            return None
+        country = self.table.country_of(" ".join(mention.text.split()[1:-1]))
+        for candidate in before:
+            if not start <= candidate.start < ends[-1] or not opens_sentence(text, candidate.start):
+                continue
+            if candidate.is_organisation or candidate.name in self.places or not self._is_person(candidate, before):
+                return None
+            theirs = self.table.country_of(candidate.role or self._role_from_earlier(candidate, before))
+            return None if country is not None and theirs is not None and theirs != country else candidate
+        return None
 
     def _salient_person(self, mention: Mention, before: list[Mention]) -> str | None:
         """The person named most often in the last few paragraphs (the latest on a tie), whom an age describes:
