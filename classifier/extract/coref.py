@@ -418,8 +418,7 @@ class SpeakerAttributor:
         if body in UNNAMED_BODIES:
             state = self._home_state(text, mention, before)
             if state is not None and body in ("army", "military"):
-                actor = self.table.resolve(state)
-                return Attribution(self._militaries.get(actor.country if actor else None, state), mention)
+                return Attribution(self._armed_forces(state, fallback=state), mention)
             body = state
         if body is not None:
             if self.table.resolve(body) is None and self._state_of_adjective(body) is None:
@@ -488,8 +487,7 @@ class SpeakerAttributor:
             # "the junta's information team said": the armed forces of the state the story is about
             state = self._home_state(text, mention, before)
             if state is not None:
-                actor = self.table.resolve(state)
-                return Attribution(self._militaries.get(actor.country if actor else None, f"{state} military"), mention)
+                return Attribution(self._armed_forces(state), mention)
         actor = self.table.resolve(organ.group("owner")) if organ is not None else None
         if actor is not None and actor.type in ("armed_group", "international_organisation", "regional_organisation"):
             return Attribution(actor.id, mention, mention.text)
@@ -557,9 +555,7 @@ class SpeakerAttributor:
             return Attribution(state, mention, mention.text)
         state = self._home_state(text, mention, before) if _BARE_MILITARY.fullmatch(mention.text) else None
         if state is not None:
-            # "The military said": the armed forces of the state the article is about, by their table name
-            actor = self.table.resolve(state)
-            return Attribution(self._militaries.get(actor.country if actor else None, f"{state} military"), mention)
+            return Attribution(self._armed_forces(state), mention)  # "The military said"
         titled_name = self._titled_name(text, mention)
         if titled_name is not None:
             return Attribution(titled_name, mention, mention.text, person=True)
@@ -741,6 +737,12 @@ class SpeakerAttributor:
             return None
         best = max(counts, key=lambda state: (counts[state], last[state]))
         return best if mention.start - last[best] < 3000 else None
+
+    def _armed_forces(self, state: str, fallback: str | None = None) -> str:
+        """The actor table's name for a state's armed forces ("Myanmar" -> "Tatmadaw"), else ``fallback`` or
+        "<state> military"."""
+        actor = self.table.resolve(state)
+        return self._militaries.get(actor.country if actor else None, fallback or f"{state} military")
 
     def _state_of_leader(self, title: str, before: list[Mention]) -> str | None:
         """The state of the last person named with ``title`` and a state ("Ethiopia's Prime Minister Abiy"), if any."""

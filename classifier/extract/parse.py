@@ -475,12 +475,13 @@ RESOLUTION_VERBS = {
 }  # fmt: skip
 RESOLUTION_NOUNS = {"resolution", "resolutions", "declaration", "text", "communique", "communiqué"}
 _OFFERS = {"idea", "offer", "proposal", "proposals", "suggestion", "plan", "demand", "demands", "request", "call"}
+_DENIALS = ("deni", "deny", "reject", "dismiss")
 _CHARGES = {"charge", "charges", "accusation", "accusations", "claim", "claims", "allegation", "allegations"}
 
 
 def _denies_the_charge(verb) -> bool:
     """A closing ", a charge X denies" (or "rejects"): X's own statement, not a source tag for the sentence."""
-    if not verb.lower_.startswith(("deni", "deny", "reject", "dismiss")):
+    if not verb.lower_.startswith(_DENIALS):
         return False
     return any(t.lower_ in _CHARGES and t.i < verb.i for t in verb.subtree)
 
@@ -511,9 +512,9 @@ def _counters_the_charge(verb) -> bool:
     "..., an idea Beijing has rejected", "..., an offer Athens promptly rejected"."""
     if verb.dep_ != "relcl" or verb.head.lower_ not in _CHARGES | _OFFERS:
         return False
-    if not verb.lower_.startswith(("deni", "deny", "reject", "dismiss", "refus")):
+    if not verb.lower_.startswith((*_DENIALS, "refus")):
         return False
-    return any(c.dep_ == "nsubj" and c.lower_ not in ("which", "that", "who") for c in verb.children)
+    return any(c.dep_ == "nsubj" and c.lower_ not in _RELATIVE for c in verb.children)
 
 
 def _quoted_as_saying(verb):
