@@ -67,6 +67,18 @@ _TITLED_BY = re.compile(
     r"U\.?N\.?)\s+)*(?:" + _AGENTS + r")\b"
 )
 
+# The head of a body's arm, mission or delegation speaks for the body ("EU foreign policy chief", "the RPF's military
+# commander", "head of the ICRC delegation"); a head of state or government, or a party's leader ("GNA chief",
+# "TPLF chairman"), speaks in their own name, so only a domain word between the body and "chief" counts.
+_DOMAIN_CHIEF = re.compile(
+    r"(?P<body>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*?)(?:['\u2019]s)?\s+(?:[a-z][\w-]*\s+){1,3}"
+    r"(?:chief|head|commander)$"
+)
+_HEAD_OF = re.compile(
+    r"\b(?:[Hh]ead|[Cc]hief|[Cc]hairman|[Cc]hairwoman|[Cc]ommander)\s+of\s+(?:the\s+)?"
+    r"(?P<body>[A-Z][\w.'\u2019-]*(?:\s+(?:[A-Z][\w.'\u2019-]*|in|of|for|on))*)(?:\s+\((?P<short>[A-Z][\w.-]+)\))?"
+)
+
 
 class ActorTable:
     """Alias lookup over an actor table.
@@ -166,7 +178,7 @@ class ActorTable:
                     return self.by_country.get(country, named)  # "British Ambassador", "Israeli military spokesman"
                 return named
             if body is None:
-                return None
+                return self._headed_body(role)
             # "a Kremlin spokesman" was resolved to the Kremlin itself: what the body speaks for, if anything
         actor = actor or self.resolve(speaker)
         if actor is not None and actor.type in ("ministry", "other") and actor.country:
@@ -180,6 +192,23 @@ class ActorTable:
             if found is not None and found.type != "person":
                 return found.id
         return None
+
+    def _headed_body(self, role: str) -> str | None:
+        """The body whose arm, mission or delegation the role heads, when the table knows it or it names a state
+        ("EU foreign policy chief" -> European Union, "head of the Ukrainian delegation" -> Ukraine)."""
+        role = re.split(r"\n|(?<=[a-z])\.\s", role)[-1]  # a title read across a paragraph break keeps its last part
+        found = _HEAD_OF.search(role) or _DOMAIN_CHIEF.search(role)
+        if found is None:
+            return None
+        names = [found.group("body")] + ([found.group("short")] if found.groupdict().get("short") else [])
+        for name in names:
+            actor = self.by_alias.get(_key(name))
+            if actor is not None and actor.type != "person":
+                return actor.id
+        if re.search(r"(?i)\bchair", found.group()):
+            return None  # "the chairman of the Tajik parliament" leads the state: the table must know the body
+        country = self.country_of(found.group("body").split()[0])
+        return self.by_country.get(country) if country else None
 
     def country_of(self, words: str) -> str | None:
         """The first country named or implied in ``words`` ("US Secretary of State" -> USA)."""

@@ -59,3 +59,26 @@ def test_dotted_acronyms_and_owned_bodies_resolve():
     # a body with no row of its own speaks for its state; a person's title does not make them the state
     assert table.resolve("Mali's military authorities").id == "Mali"
     assert table.resolve("Azawad Liberation Front").type == "armed_group"
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("EU foreign policy chief", "European Union"),
+        ("The European Union's foreign policy chief", "European Union"),
+        ("Belgrade.\n\nEU foreign policy chief", "European Union"),  # a title read across a paragraph break
+        ("the RPF's military commander", "Rwandan Patriotic Front"),
+        ("head of the ICRC delegation", "ICRC"),
+        ("the head of the Ukrainian delegation", "Ukraine"),
+        ("head of the UN Mission in South Sudan (UNMISS)", "UNMISS"),
+        ("Ugandan army chief", "Uganda"),
+        # leaders speak in their own name: a head of government, a party or movement leader, a parliament's chair
+        ("GNA chief", None),
+        ("TPLF chairman", None),
+        ("the chairman of the Tajik parliament", None),
+        ("head of state", None),
+        ("Rebel delegation head", None),
+    ],
+)
+def test_the_head_of_a_bodys_arm_mission_or_delegation_speaks_for_the_body(table, role, expected):
+    assert table.principal("Jane Roe", role) == expected

@@ -251,6 +251,14 @@ def test_polnear_spans_follow_the_parse(tmp_path):
     assert errors == []
 
 
+def test_a_quotation_inside_the_reported_clause_is_part_of_the_content(tmp_path):
+    text = 'The senator told reporters he was "totally against the war in Iraq" because it destabilized the region.'
+    content = 'he was "totally against the war in Iraq" because it destabilized the region'
+    write_article(tmp_path, text, [("The senator", "told", [content])])
+    report = evaluate_polnear(tmp_path, "test")
+    assert report["speech"]["content"]["exact"]["f1"] == 1.0
+
+
 def test_polnear_errors_are_listed(tmp_path):
     text = "Turkey said it backed Baku. Some 300 troops were sent, according to the ministry."
     write_article(

@@ -103,7 +103,15 @@ def content_spans(text: str, statement: RawStatement, min_quote_words: int = 4) 
         return list(statement.content)
     quotes = [q for q in statement.quotes if q.words(text) >= min_quote_words or q.start == statement.start]
     if statement.kind == "direct" and quotes:
-        return [(q.start, q.end) for q in quotes]
+        spans = [(q.start, q.end) for q in quotes]
+        inside = statement.reported and all(
+            any(a <= q.start and q.end <= b + 1 for a, b in statement.reported) for q in quotes
+        )
+        if not inside:
+            return spans
+        # 'said he was "totally against the war" because ...': a quotation inside the reported clause is part of
+        # the words the cue reports, not the whole of them
+        return list(statement.reported)
     if statement.reported:
         # the clause the cue reports, unquoted words and all ('she said "I stood up to the banks" for years')
         return list(statement.reported)
