@@ -168,6 +168,13 @@ class TrainConfig:
     # Precision of the forward and backward passes: bf16 autocast (master weights and optimiser stay fp32) is
     # about twice as fast on CPUs with AVX-512 BF16 or AMX; auto picks it where the machine has it natively.
     precision: str = "auto"
+    # Soft targets of a larger teacher model (``python -m training.distill``): JSONL file(s) of its probabilities
+    # for the train lines, keyed by speaker and text. Lines it does not know train on their labels alone.
+    soft_targets: str | list[str] | None = None
+    # Weight of the loss towards the teacher's probabilities, beside the labels' loss (which keeps weight 1).
+    distill_weight: float = 1.0
+    # Temperature that softens the teacher's and the student's probabilities in that loss (1: as they are).
+    distill_temperature: float = 1.0
 
     def __post_init__(self) -> None:
         if self.precision not in ("auto", "fp32", "bf16"):
@@ -191,6 +198,16 @@ class TrainConfig:
             raise ValueError(f"train.threshold_beta must be > 0, got {self.threshold_beta!r}")
         if float(self.label_set_loss_weight) < 0:
             raise ValueError(f"train.label_set_loss_weight must be >= 0, got {self.label_set_loss_weight!r}")
+        if self.soft_targets is not None:
+            files = [self.soft_targets] if isinstance(self.soft_targets, str) else self.soft_targets
+            if not isinstance(files, list) or not files or not all(isinstance(f, str) and f for f in files):
+                raise ValueError(
+                    f"train.soft_targets must be a JSONL path or a list of them, got {self.soft_targets!r}"
+                )
+        if float(self.distill_weight) < 0:
+            raise ValueError(f"train.distill_weight must be >= 0, got {self.distill_weight!r}")
+        if not float(self.distill_temperature) > 0:
+            raise ValueError(f"train.distill_temperature must be > 0, got {self.distill_temperature!r}")
         flags = ("tune_thresholds", "group_by_length", "select_best_epoch", "class_weights", "freeze_embeddings",
                  "balanced_sampling")  # fmt: skip
         for key in flags:
@@ -276,6 +293,8 @@ def load_config(path: str | Path | None = None) -> Config:
         config.model.backbone = str(relative.resolve())
     if config.train.init_from and not Path(config.train.init_from).is_absolute():
         config.train.init_from = str((path.parent / config.train.init_from).resolve())
+    if config.train.soft_targets is not None:
+        config.train.soft_targets = _resolved(config.train.soft_targets, path.parent)
     return config
 
 

@@ -22,6 +22,7 @@ from classifier.modeling import META_NAME, StanceModel, resolve_dtype
 from training.card import data_summary, provenance, write_model_card
 from training.config import Config
 from training.data import Example, load_split
+from training.distill import load_soft_targets, soft_columns
 from training.evaluate import MIN_DEV_POSITIVES, annotated_mask, evaluate, stance_matrix, tune_thresholds
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ class JointTrainer(Trainer):
         label_set_head: torch.nn.Module | None = None,
         label_set_loss_weight: float = 0.0,
         sample_weights: np.ndarray | None = None,
+        distill_weight: float = 0.0,
+        distill_temperature: float = 1.0,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -56,6 +59,8 @@ class JointTrainer(Trainer):
         self.label_set_head = label_set_head.to(self.args.device) if label_set_head is not None else None
         self.label_set_loss_weight = label_set_loss_weight
         self.sample_weights = sample_weights
+        self.distill_weight = distill_weight
+        self.distill_temperature = distill_temperature
 
     def _get_train_sampler(self, train_dataset=None):
         if self.sample_weights is None:
@@ -68,6 +73,7 @@ class JointTrainer(Trainer):
         sentiment_labels = inputs.pop("sentiment_labels")
         mask = inputs.pop("stance_mask")
         label_set_targets = inputs.pop("label_set", None)
+        soft = {key: inputs.pop(key, None) for key in ("soft_stance", "soft_sentiment", "soft_mask")}
         outputs = model(**inputs)
         targets = stance_labels.to(outputs["stance_logits"].dtype)
         targets = targets * (1.0 - self.label_smoothing) + self.label_smoothing / 2
@@ -89,7 +95,24 @@ class JointTrainer(Trainer):
             )
             if (label_set_targets != -100).any():  # a batch of only rare sets has no target: its mean is nan
                 loss = loss + self.label_set_loss_weight * set_loss
+        if self.distill_weight > 0 and soft["soft_mask"] is not None and soft["soft_mask"].any():
+            loss = loss + self.distill_weight * self.distill_loss(outputs, **soft)
         return (loss, outputs) if return_outputs else loss
+
+    def distill_loss(self, outputs, soft_stance, soft_sentiment, soft_mask) -> torch.Tensor:
+        """Cross-entropy of the student's tempered probabilities against the teacher's, over the lines the teacher
+        scored (``soft_mask``), times T squared so that its gradients keep their size whatever the temperature."""
+        temperature = self.distill_temperature
+        stance_logits = outputs["stance_logits"].float() / temperature
+        cells = torch.nn.functional.binary_cross_entropy_with_logits(stance_logits, soft_stance, reduction="none")
+        lines = soft_mask.sum()
+        stance = (cells.mean(dim=1) * soft_mask).sum() / lines
+        log_probs = torch.nn.functional.log_softmax(outputs["sentiment_logits"].float() / temperature, dim=-1)
+        sentiment = (-(soft_sentiment * log_probs).sum(dim=1) * soft_mask).sum() / lines
+        return temperature**2 * (stance + self.sentiment_loss_weight * sentiment)
+
+
+SOFT_COLUMNS = ("soft_stance", "soft_sentiment", "soft_mask")  # a teacher's targets (training.distill)
 
 
 class PairCollator:
@@ -99,7 +122,7 @@ class PairCollator:
         self.tokenizer = tokenizer
 
     def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
-        skip = ("stance_labels", "sentiment_labels", "stance_mask", "length", "label_set")
+        skip = ("stance_labels", "sentiment_labels", "stance_mask", "length", "label_set") + SOFT_COLUMNS
         features = [{k: v for k, v in row.items() if k not in skip} for row in rows]
         batch = self.tokenizer.pad(features, padding=True, return_tensors="pt")
         batch["stance_labels"] = torch.tensor([row["stance_labels"] for row in rows], dtype=torch.float32)
@@ -107,14 +130,21 @@ class PairCollator:
         batch["stance_mask"] = torch.tensor([row["stance_mask"] for row in rows], dtype=torch.float32)
         if "label_set" in rows[0]:
             batch["label_set"] = torch.tensor([row["label_set"] for row in rows], dtype=torch.long)
+        for key in SOFT_COLUMNS:
+            if key in rows[0]:
+                batch[key] = torch.tensor([row[key] for row in rows], dtype=torch.float32)
         return dict(batch)
 
 
 def build_dataset(
-    model: StanceModel, examples: list[Example], label_sets: list[tuple[str, ...]] | None = None
+    model: StanceModel,
+    examples: list[Example],
+    label_sets: list[tuple[str, ...]] | None = None,
+    soft: dict[str, list] | None = None,
 ) -> Dataset:
     """Tokenize examples (unpadded) with their label targets; with ``label_sets``, also the index of each line's
-    stance set among them (-100, no target, for a set not listed or a line not annotated for every label)."""
+    stance set among them (-100, no target, for a set not listed or a line not annotated for every label); with
+    ``soft``, a teacher's targets (:func:`training.distill.soft_columns`)."""
     encoded = model.encode([e.text for e in examples], [e.speaker for e in examples], padding=False)
     columns = {key: list(values) for key, values in encoded.items()}
     columns["length"] = [len(ids) for ids in encoded["input_ids"]]
@@ -123,6 +153,7 @@ def build_dataset(
     columns["stance_mask"] = annotated_mask(examples, model.stance_labels).tolist()
     if label_sets is not None:
         columns["label_set"] = [label_set_index(e, label_sets, model.stance_labels) for e in examples]
+    columns.update(soft or {})
     return Dataset.from_dict(columns)
 
 
@@ -373,7 +404,16 @@ def train(config: Config, output_dir: str | Path, export: str | None = None) -> 
             config.model.backbone, labels.stances, labels.sentiments, config.model.max_length, config.model.dropout
         )
     label_sets = frequent_label_sets(train_examples, labels.stances) if options.label_set_loss_weight > 0 else None
-    train_dataset = build_dataset(model, train_examples, label_sets)
+    soft = None
+    if options.soft_targets:
+        files = [options.soft_targets] if isinstance(options.soft_targets, str) else options.soft_targets
+        targets = load_soft_targets(files, labels.stances, labels.sentiments)
+        soft = soft_columns(train_examples, targets, labels.stances, labels.sentiments, options.distill_temperature)
+        known = int(sum(soft["soft_mask"]))
+        logger.info("soft targets for %d of %d train lines (%s)", known, len(train_examples), ", ".join(files))
+        if not known:
+            logger.warning("train.soft_targets: none of the %d train lines is in %s", len(train_examples), files)
+    train_dataset = build_dataset(model, train_examples, label_sets, soft)
     if options.freeze_embeddings:
         model.encoder.get_input_embeddings().weight.requires_grad_(False)
     if options.freeze_layers:
@@ -443,6 +483,8 @@ def train(config: Config, output_dir: str | Path, export: str | None = None) -> 
             label_set_head=label_set_head,
             label_set_loss_weight=float(options.label_set_loss_weight),
             sample_weights=balanced_weights(train_examples, labels.stances) if options.balanced_sampling else None,
+            distill_weight=float(options.distill_weight) if soft else 0.0,
+            distill_temperature=float(options.distill_temperature),
             callbacks=callbacks,
         )
         trainer.remove_callback(PrinterCallback)  # logs go to the logger and the bar, never to standard output
