@@ -99,7 +99,8 @@ class ArticleScorer:
                         "speaker_mention": None
                         if mention is None
                         else {"text": text[mention.start : mention.end], "start": mention.start, "end": mention.end},
-                        "on_behalf_of": self.actors.principal(attribution.speaker, attribution.role, actor),
+                        "on_behalf_of": attribution.serves
+                        or self.actors.principal(attribution.speaker, attribution.role, actor),
                         "actor": None if actor is None else dataclasses.asdict(actor),
                         "text": text[statement.start : statement.end],
                         "start": statement.start,

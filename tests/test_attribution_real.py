@@ -577,3 +577,44 @@ def test_bonn_speaks_for_germany(finder):
     # the seat of West Germany's government until 1999, in the archives of the 1990s wars
     found = finder("Washington, Bonn and Paris welcomed the truce in separate statements.")
     assert [s["actor"]["id"] if s["actor"] else None for s in found] == ["United States", "Germany", "France"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a statement no one spoke before: the body named last, in this paragraph or the one before, issued it
+        (
+            "Iran hosted the last round of the talks and sent its foreign minister to the signing. A statement "
+            "released in Tehran on Friday said the accord showed that the region could solve its own problems.",
+            [("Iran", None)],
+        ),
+        # "that faction", "the faction" after a movement the actor table does not know: the movement
+        (
+            "The Casamance Democratic Front, a splinter group, took a different line. That faction said in a "
+            "statement that it welcomed the offer and was ready to return to the talks.",
+            [("Casamance Democratic Front", None)],
+        ),
+        # "the presidency in Bujumbura": the capital names the state; the presidency speaks for the president
+        (
+            "President Evariste Ndayishimiye said the border would stay closed. Rwandan President Paul Kagame "
+            "denied any role in the raid.\n\nA statement from the presidency in Bujumbura said the army would "
+            "defend every inch of the national territory.",
+            [("Evariste Ndayishimiye", None), ("Paul Kagame", None), ("Burundi's presidency", "Evariste Ndayishimiye")],
+        ),
+        # "his office" of a president named earlier
+        (
+            "Uganda's President Yoweri Museveni will host the first round of talks in Entebbe on December 28, his "
+            "office said.",
+            [("Uganda's presidency", "Yoweri Museveni")],
+        ),
+        # the prime minister's office of a leader titled without a state: the state the article names most
+        (
+            "Prime Minister Abiy Ahmed sent federal troops into Tigray after attacks on Ethiopian army bases. "
+            "Ethiopia has said it will not negotiate.\n\nA statement from the prime minister's office said the "
+            "Ethiopian army had taken over several positions near the border.",
+            [("Ethiopia", None), ("Ethiopia's Prime Minister's Office", "Abiy Ahmed")],
+        ),
+    ],
+)
+def test_constructions_of_the_sixth_round(finder, text, expected):
+    assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected

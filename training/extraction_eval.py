@@ -483,6 +483,9 @@ def _article_error(article_id: str, text: str, kind: str, statement: dict | None
         "gold_on_behalf_of": gold.on_behalf_of if gold else None,
         "predicted_speaker": statement["speaker"] if statement else None,
         "predicted_on_behalf_of": statement.get("on_behalf_of") if statement else None,
+        # the words the speaker was read from ("he", "the envoy", "Lavrov"), and the mention the annotation names
+        "predicted_mention": (statement.get("speaker_mention") or {}).get("text") if statement else None,
+        "gold_mention": gold.speaker_mention if gold else None,
         "context": text[max(0, start - 120) : end + 40].replace("\n", " "),
     }
 

@@ -113,6 +113,8 @@ class Attribution:
     mention: Mention | None
     role: str = ""
     person: bool = False
+    # the leader an office speaks for ("Burundi's presidency" for President Ndayishimiye), where the text names them
+    serves: str | None = None
 
 
 # what unnamed sources are close to: "Sources close to the negotiations said"
@@ -164,7 +166,7 @@ PERSON_HEADS = {
 
 
 _ARMED_DESCRIPTION = re.compile(
-    r"(?i)the\s+(?:(?:[\w.-]+-(?:backed|aligned|allied|led)\s+)?(?:rebel|armed|militant|insurgent|separatist|"
+    r"(?i)(?:the|that|this)\s+(?:(?:[\w.-]+-(?:backed|aligned|allied|led)\s+)?(?:rebel|armed|militant|insurgent|separatist|"
     r"jihadist|islamist|guerrilla)\s+(?:group|organi[sz]ation|movement|militia)|[\w.-]+-(?:backed|aligned|allied|"
     r"led)\s+(?:group|organi[sz]ation|movement|militia|rebels|insurgents|fighters)|rebels|insurgents|(?:rebel\s+)?faction)"
 )
@@ -182,6 +184,11 @@ _BARE_STATE_BODY = re.compile(
 )
 _LEADER_OFFICE = re.compile(
     r"(?i)the\s+(?:(?P<prime>prime\s+minister)|president)['\u2019]s\s+(?:press\s+)?office|the\s+presidency"
+)
+# An office owned by a person: "his office", "Hadi's office", "Prime Minister Abiy Ahmed's office".
+_OWNED_OFFICE = re.compile(
+    r"(?:[Hh]is|[Hh]er|(?:(?:Prime\s+Minister|President)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)"
+    r"['\u2019]s)\s+(?:press\s+)?office"
 )
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
@@ -340,6 +347,10 @@ class SpeakerAttributor:
         first = next((m for m in sentence.mentions if m.start < sentence.start + comma), None)
         return first if first is not None and first.start == body else None
 
+    def _is_body(self, name: str) -> bool:
+        actor = self.table.resolve(name)
+        return actor is not None and actor.type != "person"
+
     def _is_armed_group(self, mention: Mention) -> bool:
         return self._armed_group_named(mention.name)
 
@@ -494,6 +505,9 @@ class SpeakerAttributor:
         if _ARMED_DESCRIPTION.fullmatch(mention.text):
             # "the rebel organization": the armed group named last
             group = next((m for m in reversed(before) if self._is_armed_group(m)), None)
+            # a movement the table does not know: the last organisation named that is no state's body
+            group = group or next((m for m in reversed(before) if m.is_organisation and m.name and not m.locative
+                                   and self.table.resolve(m.name) is None), None)  # fmt: skip
             if group is not None:
                 return Attribution(group.name, mention, group.role)
         head = mention.text.lower().split()[-1].rstrip("s") if mention.text.split() else ""
@@ -531,7 +545,14 @@ class SpeakerAttributor:
         if head in STATEMENT_HEADS:
             issuer = self._issuer(text, mention, spoken)
             if issuer is not None:
-                return Attribution(issuer.speaker, mention, issuer.role, person=issuer.person)
+                return Attribution(issuer.speaker, mention, issuer.role, person=issuer.person, serves=issuer.serves)
+            # "Model sent only a junior delegation. A statement released on Sunday said": no one spoke yet, so the
+            # body named last, in this paragraph or the one before, issued it
+            paragraphs = text.rfind("\n\n", 0, text.rfind("\n\n", 0, mention.start)) + 1
+            body = next((m for m in reversed(before) if m.start >= paragraphs and m.name and not m.locative
+                         and (m.is_organisation or self._is_body(m.name))), None)  # fmt: skip
+            if body is not None:
+                return Attribution(body.name, mention, mention.text)
         if re.fullmatch(r"(?i)the\s+(?:draft|text)", mention.text) and re.search(
             r"(?i)\bresolution\b", text[max(0, mention.start - 600) : mention.start]
         ):
@@ -545,12 +566,23 @@ class SpeakerAttributor:
         if office is not None:
             # "the prime minister's office said": the office speaks, as a body of the state whose leader it serves
             prime = office.group("prime") is not None
-            state = self._state_of_leader("prime minister" if prime else "president", before)
+            title = "prime minister" if prime else "president"
+            state = self._capital_after(text, mention)  # "the presidency in Bujumbura"
+            state = state or self._state_of_leader(title, before)
             state = state or self._home_state(text, mention, before)
             if state is not None:
                 name = f"{state}'s Prime Minister's Office" if prime else f"{state}'s presidency"
-                return Attribution(name, mention)
-        state = self._home_state(text, mention, before) if _BARE_STATE_BODY.fullmatch(mention.text) else None
+                return Attribution(name, mention, serves=self._leader_of(text, mention, title, state, before))
+        leader = self._leader_owning_office(mention, before)
+        if leader is not None:
+            # "his office said", "Hadi's office said": the office of a president or prime minister named earlier
+            title, leader_state, person = leader
+            state = leader_state or self._home_state(text, mention, before)
+            if state is not None:
+                name = f"{state}'s Prime Minister's Office" if title == "prime minister" else f"{state}'s presidency"
+                return Attribution(name, mention, serves=person)
+        state = self._capital_after(text, mention) if _BARE_STATE_BODY.fullmatch(mention.text) else None
+        state = state or (self._home_state(text, mention, before) if _BARE_STATE_BODY.fullmatch(mention.text) else None)
         if state is not None:
             return Attribution(state, mention, mention.text)
         state = self._home_state(text, mention, before) if _BARE_MILITARY.fullmatch(mention.text) else None
@@ -743,6 +775,53 @@ class SpeakerAttributor:
         "<state> military"."""
         actor = self.table.resolve(state)
         return self._militaries.get(actor.country if actor else None, fallback or f"{state} military")
+
+    def _capital_after(self, text: str, mention: Mention) -> str | None:
+        """The state whose capital (or name) follows the mention: "the presidency in Bujumbura" -> Burundi."""
+        place = re.match(r"\s+in\s+(?P<place>[A-Z][\w-]+)\b", text[mention.end : mention.end + 40])
+        actor = self.table.resolve(place.group("place")) if place is not None else None
+        return actor.id if actor is not None and actor.type == "government" else None
+
+    def _leader_of(self, text: str, mention: Mention, title: str, state: str, before: list[Mention]) -> str | None:
+        """The full name of the last person named with ``title`` ("president", "prime minister") whose title names
+        ``state`` or no state at all: whom "the presidency" or "the prime minister's office" speaks for."""
+        untitled: list[str] = []  # "President Evariste Ndayishimiye": the state is not in the title
+        for person in reversed(before):
+            role = (person.role or "").lower()
+            if person.is_organisation or not person.name or title not in role or "vice" in role or "former" in role:
+                continue
+            country = self.table.country_of(person.role)
+            if country is not None and self.table.by_country.get(country) == state:
+                return self._full_name(person, before)
+            if country is None:
+                untitled.append(self._full_name(person, before))
+        # of several, the one the article names most, then first: its story's leader, not a neighbour's
+        return max(
+            untitled,
+            key=lambda name: (text.count(name.split()[-1], 0, mention.start), -text.find(name.split()[-1])),
+            default=None,
+        )
+
+    def _leader_owning_office(self, mention: Mention, before: list[Mention]) -> tuple[str, str | None, str] | None:
+        """For "his office" or "<name>'s office": the title ("president" or "prime minister") of the leader it
+        belongs to, their state where the title names one, and their full name; None when the owner is no such
+        leader."""
+        owned = _OWNED_OFFICE.fullmatch(mention.text)
+        if owned is None:
+            return None
+        owner = owned.group("owner")
+        people = [m for m in reversed(before) if not m.is_organisation and m.role and m.name]
+        if owner is not None:
+            surname = owner.split()[-1]
+            people = [m for m in people if m.name.split()[-1] == surname]
+        for person in people[:1]:
+            role = person.role.lower()
+            title = "prime minister" if "prime minister" in role else "president" if "president" in role else None
+            if title is None or "vice" in role or "former" in role:
+                return None
+            country = self.table.country_of(person.role)
+            return title, self.table.by_country.get(country) if country else None, self._full_name(person, before)
+        return None
 
     def _state_of_leader(self, title: str, before: list[Mention]) -> str | None:
         """The state of the last person named with ``title`` and a state ("Ethiopia's Prime Minister Abiy"), if any."""
