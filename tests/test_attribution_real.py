@@ -614,6 +614,19 @@ def test_bonn_speaks_for_germany(finder):
             "Ethiopian army had taken over several positions near the border.",
             [("Ethiopia", None), ("Ethiopia's Prime Minister's Office", "Abiy Ahmed")],
         ),
+        # a leader's office relays the leader's words as a spokesperson does, but reports the leader's acts itself
+        (
+            "The Elysee said President Emmanuel Macron and Chancellor Olaf Scholz had spoken by phone and agreed "
+            "that the talks must resume. Downing Street said Prime Minister Keir Starmer had called an emergency "
+            "meeting of ministers.",
+            [("Emmanuel Macron", None), ("Downing Street", None)],
+        ),
+        # the office of a titled leader, named in the mention itself
+        (
+            "Israeli Prime Minister Benjamin Netanyahu rejected the proposal. Netanyahu's office said in a "
+            "statement that Israel would keep its freedom to act.",
+            [("Benjamin Netanyahu", None), ("Israel's Prime Minister's Office", "Benjamin Netanyahu")],
+        ),
     ],
 )
 def test_constructions_of_the_sixth_round(finder, text, expected):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from classifier.actors import ActorTable
-from classifier.extract.cues import right_after
+from classifier.extract.cues import CUE, right_after
 from classifier.extract.mentions import Mention
 from classifier.extract.segment import Sentence
 from classifier.extract.spans import RawStatement
@@ -127,6 +127,13 @@ _CITING = re.compile(r",\s+citing\s+([^,]{3,90}),")
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z0-9][\w-]*(?:\s+[A-Z][\w-]*){0,3}")
 # a spokesperson's "said", after an apposition or a day: "Dujarric, the UN chief's spokesman, said on Monday"
 _SAID_AFTER = re.compile(r"(?:,[^,.]{0,80},)?\s+(said|says)\b")
+# A leader's own office, which relays the leader as a spokesperson does: "The Elysee said President Macron had urged"
+_LEADERS_HOUSE = re.compile(
+    r"(?i)(?:the\s+)?(?:elys[eé]e(?:\s+palace)?|kremlin|white\s+house|downing\s+street|presidency|chancellery|"
+    r"(?:[\w.\u2019'-]+\s+){0,4}office)"
+)
+# Cue words that are as often nouns ("support for the coalition"): they do not make a relayed act a statement
+_NOUN_CUES = {"support", "supports", "backs", "press", "claims", "demands", "offers", "reports", "promises"}
 _SPOKESPERSON = re.compile(r"(?i)\bspokes(?:man|woman|person)\b|\bpress secretary\b")
 # "Stephane Dujarric, spokesman for ...", "Billene Seyoum, the prime minister's press secretary,"
 _SPOKESPERSON_APPOSITION = re.compile(
@@ -187,7 +194,7 @@ _LEADER_OFFICE = re.compile(
 )
 # An office owned by a person: "his office", "Hadi's office", "Prime Minister Abiy Ahmed's office".
 _OWNED_OFFICE = re.compile(
-    r"(?:[Hh]is|[Hh]er|(?:(?:Prime\s+Minister|President)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)"
+    r"(?:[Hh]is|[Hh]er|(?:(?P<title>Prime\s+Minister|President)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)"
     r"['\u2019]s)\s+(?:press\s+)?office"
 )
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
@@ -310,7 +317,10 @@ class SpeakerAttributor:
         # "his spokesman Stephane Dujarric", "The White House press secretary, Karine Jean-Pierre,"
         titled = _SPOKESPERSON_BEFORE.search(text, max(0, mention.start - 40), mention.start)
         if statement.cue is None or not (
-            _SPOKESPERSON.search(mention.text) or _SPOKESPERSON_APPOSITION.match(text, mention.end) or titled
+            _SPOKESPERSON.search(mention.text)
+            or _SPOKESPERSON_APPOSITION.match(text, mention.end)
+            or titled
+            or _LEADERS_HOUSE.fullmatch(mention.text)
         ):
             return None
         sentence = next((s for s in sentences if s.start <= statement.cue[0] < s.end), None)
@@ -328,6 +338,10 @@ class SpeakerAttributor:
             return None
         if text.startswith(("'s", "\u2019s"), inner.end):
             return None  # "welcomed Sisi's remarks": an object, not a relayed speaker
+        if _LEADERS_HOUSE.fullmatch(mention.text) and not any(
+            cue.group().lower() not in _NOUN_CUES for cue in CUE.finditer(text, inner.end, sentence.end)
+        ):
+            return None  # "Downing Street said Wilson had called a meeting": the office reports an act of his
         before = [m for m in named if m.end <= inner.start and m.name]
         if inner.kind == "named":
             person = len(inner.name.split()) > 1 or self._fuller_name(inner.name, before) is not None
@@ -420,6 +434,14 @@ class SpeakerAttributor:
 
     def _resolve(self, text: str, mention: Mention, named: list[Mention], spoken: list[Attribution]) -> Attribution:
         before = [m for m in named if m.end <= mention.start and m.name]
+        leader = self._leader_owning_office(mention, before)
+        if leader is not None:
+            # "his office said", "Hadi's office said": the office of a president or prime minister named earlier
+            title, leader_state, person = leader
+            state = leader_state or self._home_state(text, mention, before)
+            if state is not None:
+                name = f"{state}'s Prime Minister's Office" if title == "prime minister" else f"{state}'s presidency"
+                return Attribution(name, mention, serves=person)
         aside = _CITING.match(text, mention.end)
         cited = next((m for m in named if aside is not None and aside.start(1) <= m.start < aside.end(1)), None)
         if cited is not None and cited.name:
@@ -573,14 +595,6 @@ class SpeakerAttributor:
             if state is not None:
                 name = f"{state}'s Prime Minister's Office" if prime else f"{state}'s presidency"
                 return Attribution(name, mention, serves=self._leader_of(text, mention, title, state, before))
-        leader = self._leader_owning_office(mention, before)
-        if leader is not None:
-            # "his office said", "Hadi's office said": the office of a president or prime minister named earlier
-            title, leader_state, person = leader
-            state = leader_state or self._home_state(text, mention, before)
-            if state is not None:
-                name = f"{state}'s Prime Minister's Office" if title == "prime minister" else f"{state}'s presidency"
-                return Attribution(name, mention, serves=person)
         state = self._capital_after(text, mention) if _BARE_STATE_BODY.fullmatch(mention.text) else None
         state = state or (self._home_state(text, mention, before) if _BARE_STATE_BODY.fullmatch(mention.text) else None)
         if state is not None:
@@ -814,6 +828,8 @@ class SpeakerAttributor:
         if owner is not None:
             surname = owner.split()[-1]
             people = [m for m in people if m.name.split()[-1] == surname]
+            if owned.group("title"):  # "Prime Minister Benjamin Netanyahu's office": the title is in the mention
+                people = [Mention(mention.start, mention.end, mention.text, "named", owner, owned.group("title"))]
         for person in people[:1]:
             role = person.role.lower()
             title = "prime minister" if "prime minister" in role else "president" if "president" in role else None
