@@ -627,6 +627,35 @@ def test_bonn_speaks_for_germany(finder):
             "statement that Israel would keep its freedom to act.",
             [("Benjamin Netanyahu", None), ("Israel's Prime Minister's Office", "Benjamin Netanyahu")],
         ),
+        # a dateline closed by a colon, as South Asian papers write it, names no speaker
+        (
+            "ISLAMABAD, July 17: President Pervez Musharraf, who returned home on Tuesday, said the dialogue with "
+            "India had begun.",
+            [("Pervez Musharraf", None)],
+        ),
+        # a single unnamed source keeps what it is close to
+        (
+            "A source close to the mediators said the talks had nearly collapsed on Saturday night.",
+            [("source close to the mediators", None)],
+        ),
+        # a purpose clause the parser hangs on the noun of an adverbial phrase ("for the day", "in an effort")
+        (
+            "Pompeo flew in for the day to press both Libyan camps to turn the truce into a permanent ceasefire.",
+            [("Pompeo", None)],
+        ),
+        # "blamed ... on" accuses; a body's secretariat speaks for it with any cue
+        (
+            "The interim government blamed the killings on the rebels. In a communique read on a rebel radio "
+            "station, the FARC's secretariat accused the president of looking for a pretext.",
+            [("interim government", None), ("FARC", None)],
+        ),
+        # "said Britain would press for": the parser's subject of "said" is the reported clause's, and an
+        # intention ("would press") is the speaker's own statement
+        (
+            "Foreign Secretary James Callaghan called the advance deplorable and said Britain, as a guarantor "
+            "power, would press for the troops to be pulled back.",
+            [("James Callaghan", None)],
+        ),
     ],
 )
 def test_constructions_of_the_sixth_round(finder, text, expected):

@@ -630,7 +630,7 @@ class SpeakerAttributor:
         )
         if re.match(r"(?i)(?:\w+\s+)?(?:reporter|journalist|correspondent)\b", bare):
             return Attribution("reporter", mention, bare)  # whoever asks at a briefing is "reporter"
-        close = _CLOSE_TO.match(text, mention.end) if re.fullmatch(r"(?i)(?:\w+\s+)?sources", bare) else None
+        close = _CLOSE_TO.match(text, mention.end) if re.fullmatch(r"(?i)(?:\w+\s+)?sources?", bare) else None
         if close is not None:
             bare = f"{bare[:1].lower()}{bare[1:]}{close.group()}"  # "sources close to the negotiations"
         return Attribution(bare, mention, bare)

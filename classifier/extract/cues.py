@@ -30,7 +30,7 @@ CUE_VERBS = (
     "criticizes|criticises|decried|deplored|denounced|denounces|lamented|regretted|hailed|hails|agreed(?=\\s+(?:that|with)\\b)|"
     "agrees(?=\\s+(?:that|with)\\b)|endorsed|endorses|encouraged|encourages|invited|invites|reminded|explained|replied|"
     "admitted|conceded|termed|terms|described|describes|answered|answers|responded|responds|signalled|signaled|"
-    "assured|assures|"
+    "assured|assures|blamed|blames|"
     # participles: "..., calling for restraint", "sent a message, welcoming the deal and urging talks"
     "urging|calling for|calling on|welcoming|demanding|insisting|stressing|appealing for|appealing to|pledging|"
     "vowing|condemning|reported|reports|"

@@ -37,7 +37,8 @@ STATEMENT_NOUNS = {
 # Singular heads that can speak when the mention patterns did not catch them (plural nouns always can).
 _EXTRA_SPEAKERS = {
     "party", "faction", "coalition", "junta", "leadership", "side", "camp", "cabinet", "parliament", "delegation",
-    "navy", "command", "court", "embassy", "office", "team", "tribunal", "presidency", "guard",
+    "navy", "command", "court", "embassy", "office", "team", "tribunal", "presidency", "guard", "secretariat",
+    "politburo", "directorate", "headquarters",
 }  # fmt: skip
 SPEAKER_NOUNS = {w.lower() for w in re.split(r"[|\s]+", DESCRIPTION_HEADS + "|" + GROUP_NOUNS) if w.isalpha()}
 SPEAKER_NOUNS |= _EXTRA_SPEAKERS
@@ -212,6 +213,7 @@ class ParseLinker:
                 and not _misparsed_finite(verb)
                 and not _named_relative(verb)
                 and not _reporting_relative(verb)
+                and not _purpose_hung_on_adjunct(verb)
             ):
                 continue
             if _asked_about(verb):
@@ -258,12 +260,19 @@ class ParseLinker:
             subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
             if subjects and current.dep_ == "conj" and _continues_a_list(subjects[0]):
                 subjects = []  # "... with ECOWAS leaders, the AU and the US, and called on": a list, no subject
+            if subjects and current.dep_ == "conj" and _subject_of_its_clause(current, subjects[0]):
+                subjects = []  # "X called it deplorable and said Britain would press": Britain is the clause's
             if subjects:
                 break
             if current.dep_ not in ("xcomp", "advcl", "conj", "pcomp", "acl", "relcl") or current.head.i == current.i:
                 return None
             if current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.head.tag_.startswith("VB"):
                 current = current.head.head  # "opened the session at State House by urging ...": the opener urged
+                continue
+            if _purpose_hung_on_adjunct(current):
+                # "flew in for the day to press both camps", "in an effort to press": the parser hangs the purpose
+                # clause on the noun of an adverbial phrase; the traveller presses
+                current = current.head.head.head
                 continue
             if current.dep_ == "conj" and _aside_participle(current.head):
                 # "Saakashvili, speaking live on television, called on Moscow": the parser makes "called" a conjunct
@@ -543,11 +552,16 @@ def _pronoun_subject(verb) -> bool:
     return subject is not None and subject.tag_ == "PRP"
 
 
+_INTENT = {"would", "will", "shall", "could", "might", "may", "'ll"}
+
+
 def _reports_words(verb) -> bool:
     """The speech verb reports something of its own: not negated ("said Trump has not replied to his requests" is
     the outer speaker's report of an act) and with a clause, object or quotation after it."""
     if any(c.dep_ == "neg" for c in verb.children):
         return False
+    if any(c.dep_ == "aux" and c.lower_ in _INTENT for c in verb.children):
+        return False  # "said Britain would press for a pullback": the speaker's intention, not Britain's words yet
     return any(c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "oprd") or c.is_quote for c in verb.rights) or any(
         c.dep_ == "prep" and c.lower_ in ("for", "on") for c in verb.rights
     )
@@ -607,6 +621,29 @@ def _misparsed_finite(verb) -> bool:
     """A finite verb parsed as a noun's modifier ('"...?" a reporter asked', "Resolution 47, adopted ..., called on"):
     the small parser's commonest error on wire copy, where the sentence's real verb hangs off a noun."""
     return verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBZ", "VBP")
+
+
+def _subject_of_its_clause(verb, subject) -> bool:
+    """The parser gave ``verb`` a subject that follows it and belongs to the reported clause, which has none of its
+    own: "... and said Britain, as a guarantor power, would press for"."""
+    if subject.i < verb.i or any(c.dep_ in ("dobj", "xcomp") for c in verb.children):
+        return False
+    # the clause may hang on the verb or, misparsed, on the verb the first one is coordinated with
+    clause = next((c for c in verb.doc[subject.i + 1 :] if c.dep_ == "ccomp" and c.tag_.startswith("VB")), None)
+    return clause is not None and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children)
+
+
+def _purpose_hung_on_adjunct(verb) -> bool:
+    """An infinitive ("to press") that the parse makes a relative clause of the noun of an adverbial phrase ("for
+    the day", "in an effort") whose preposition hangs on a verb."""
+    noun = verb.head
+    return (
+        verb.dep_ in ("relcl", "acl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and noun.dep_ == "pobj"
+        and noun.head.dep_ == "prep"
+        and noun.head.head.tag_.startswith("VB")
+    )
 
 
 def _reported_clause(outer, inner) -> bool:

@@ -133,8 +133,8 @@ def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tupl
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-# "MOSCOW, March 5 (Reuters) - ", "BAKU/YEREVAN, Sept 20 - ", "ZVECAN, Kosovo, May 30 (AP) —": a dateline opens the
-# first paragraph of wire copy.
+# "MOSCOW, March 5 (Reuters) - ", "BAKU/YEREVAN, Sept 20 - ", "ZVECAN, Kosovo, May 30 (AP) —", "ISLAMABAD, July 17: ":
+# a dateline opens the first paragraph of wire copy.
 _DATE = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,\s+\d{4})?"
 _AGENCY = r"\([^()]{1,40}\)"
 _REGION = r",\s+[A-Z][\w.\u2019'-]*(?:\s[A-Z][\w.\u2019'-]*)?"
@@ -144,7 +144,9 @@ DATELINE = re.compile(
     r"|[A-Z][\w.\u2019'-]+(?:\s[A-Z][\w.\u2019'-]+)?(?:(?:" + _REGION + r")(?:,\s+" + _DATE + r")?|,\s+" + _DATE + r")"
     r"\s*(?:" + _AGENCY + r"\s*)?"
     # a place in title case with the agency alone, as Spanish wires write it: "Bogota (EFE).- "
-    r"|[A-Z][\w\u2019'-]+(?:\s[A-Z][\w\u2019'-]+)?\s*" + _AGENCY + r"\.?)[-\u2013\u2014]+\s*"
+    r"|[A-Z][\w\u2019'-]+(?:\s[A-Z][\w\u2019'-]+)?\s*" + _AGENCY + r"\.?)"
+    # a dash, or a colon as South Asian papers write it ("ISLAMABAD, July 17: ", "NEW DELHI: ")
+    r"(?:[-\u2013\u2014]+|(?<=[\w)]):)\s*"
 )
 
 
