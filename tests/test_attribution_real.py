@@ -656,6 +656,26 @@ def test_bonn_speaks_for_germany(finder):
             "power, would press for the troops to be pulled back.",
             [("James Callaghan", None)],
         ),
+        # "among them those of X, Y and Z"; a passive's agents listed after the cue
+        (
+            "Several delegations, among them those of Algeria, Tunisia and Qatar, told the closing session that "
+            "Libyans alone should decide. The plan was endorsed by Russia, France and the United States.",
+            [
+                ("Algeria", None),
+                ("Tunisia", None),
+                ("Qatar", None),
+                ("Russia", None),
+                ("France", None),
+                ("United States", None),
+            ],
+        ),  # fmt: skip
+        # "<leader>'s government" is the state; "the group" with no organisation heard yet is the group named last
+        (
+            "Ethiopia has been at war in Tigray since 2020. Prime Minister Abiy Ahmed's government declared an "
+            "indefinite truce on Thursday.\n\nThe Iran-allied Houthi movement dropped its boycott on Tuesday. "
+            "The group had refused on Monday to send its delegation, saying the raids had not stopped.",
+            [("Ethiopia", None), ("Houthis", None)],
+        ),
     ],
 )
 def test_constructions_of_the_sixth_round(finder, text, expected):

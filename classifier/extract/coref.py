@@ -192,10 +192,10 @@ _BARE_STATE_BODY = re.compile(
 _LEADER_OFFICE = re.compile(
     r"(?i)the\s+(?:(?P<prime>prime\s+minister)|president)['\u2019]s\s+(?:press\s+)?office|the\s+presidency"
 )
-# An office owned by a person: "his office", "Hadi's office", "Prime Minister Abiy Ahmed's office".
+# An office or government owned by a person: "his office", "Hadi's office", "Prime Minister Abiy Ahmed's government".
 _OWNED_OFFICE = re.compile(
     r"(?:[Hh]is|[Hh]er|(?:(?P<title>Prime\s+Minister|President)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)"
-    r"['\u2019]s)\s+(?:press\s+)?office"
+    r"['\u2019]s)\s+(?P<noun>(?:press\s+)?office|government|administration|cabinet)"
 )
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
@@ -436,9 +436,12 @@ class SpeakerAttributor:
         before = [m for m in named if m.end <= mention.start and m.name]
         leader = self._leader_owning_office(mention, before)
         if leader is not None:
-            # "his office said", "Hadi's office said": the office of a president or prime minister named earlier
+            # "his office said", "Hadi's office said": the office of a president or prime minister named earlier;
+            # "Prime Minister Abiy Ahmed's government" is the state
             title, leader_state, person = leader
             state = leader_state or self._home_state(text, mention, before)
+            if state is not None and not mention.text.endswith("office"):
+                return Attribution(state, mention, mention.text)
             if state is not None:
                 name = f"{state}'s Prime Minister's Office" if title == "prime minister" else f"{state}'s presidency"
                 return Attribution(name, mention, serves=person)
@@ -622,6 +625,18 @@ class SpeakerAttributor:
                     kinds = ("named", "pronoun", "description") if stateless else ("named", "pronoun")
                     if earlier.speaker != "unknown" and earlier.mention.kind in kinds:
                         return Attribution(earlier.speaker, mention, earlier.role)
+            if stateless:
+                # no organisation has spoken yet: the armed group or movement named last ("the Houthi movement
+                # dropped its boycott ... The group had refused")
+                for m in reversed(before):
+                    if m.locative:
+                        continue
+                    # "the Iran-allied Houthi": the table knows the group by its last word
+                    armed = next((n for n in (m.name, m.name.split()[-1]) if self._armed_group_named(n)), None)
+                    if armed is not None:
+                        return Attribution(self.table.resolve(armed).id, mention, m.role)
+                    if m.is_organisation and self.table.resolve(m.name) is None:
+                        return Attribution(m.name, mention, m.role)
         # "Several protesters told reporters" is the protesters; "Many in the hall said" keeps its quantity
         bare = re.sub(
             r"(?i)^(?:the|a|an)\s+|^(?:some|several|many|a few|two|three|dozens of|hundreds of)\s+(?!(?:in|of|at)\b)",

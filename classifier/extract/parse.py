@@ -75,7 +75,9 @@ _RELATIVE = {"which", "who", "that"}
 _LIST_AFTER_CLAUSE = re.compile(
     r"\s+(?:that|which|who)\s[^,;:\"\u201c]{1,120}?(?=,\s*(?:among them|including|such as)\s)"
 )
-_LIST_INTRO = re.compile(r"\s*,?\s*(?:among them|including|such as|notably|like)\s+(?:the\s+)?", re.IGNORECASE)
+_LIST_INTRO = re.compile(
+    r"\s*,?\s*(?:among them|including|such as|notably|like)\s+(?:those\s+of\s+)?(?:the\s+)?", re.IGNORECASE
+)
 _NOUN_LEFT = {"det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "case", "predet", "npadvmod"}
 # Cue words that are speech only with a clause after them: "Syria has maintained some 14,000 troops" is keeping,
 # "India and Pakistan claim it in full" is a territorial claim.
@@ -176,7 +178,9 @@ class ParseLinker:
             if found and len(found) == 1 and found[0].kind == "named":
                 # the parser can miss the rest of a list ("Country9, France and the United States"): the mention
                 # that ends it, from which attribution walks the list back
-                found = [self.rules.last_conjunct(text, sentence, found[0], cue[0])]
+                # after the cue, a passive's agents: "was welcomed by the U.N. mission, the EU and Ecuador"
+                limit = cue[0] if found[0].start < cue[0] else sentence.end
+                found = [self.rules.last_conjunct(text, sentence, found[0], limit)]
             if found:
                 linked.append((verb, found[0], cue, found))
         linked = self._drop_embedded(linked)
