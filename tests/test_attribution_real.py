@@ -676,6 +676,12 @@ def test_bonn_speaks_for_germany(finder):
             "The group had refused on Monday to send its delegation, saying the raids had not stopped.",
             [("Ethiopia", None), ("Houthis", None)],
         ),
+        # "adopted resolution 2722, which demands": a lower-case resolution with no article is the council's too
+        (
+            "The strikes came two days after the council adopted resolution 2722, which demands that the Houthis "
+            "halt all attacks on merchant vessels.",
+            [("UN Security Council", None)],
+        ),
     ],
 )
 def test_constructions_of_the_sixth_round(finder, text, expected):

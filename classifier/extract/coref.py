@@ -485,7 +485,7 @@ class SpeakerAttributor:
                 fuller = self._fuller_name(words[0], before)
                 if fuller is not None:
                     return Attribution(fuller.name, mention, fuller.role)
-            if re.fullmatch(r"(?:Security Council |UN |U\.N\. )?Resolutions?", mention.name):
+            if re.fullmatch(r"(?:Security Council |UN |U\.N\. )?[Rr]esolutions?", mention.name):
                 # "Resolution 1701 calls for": numbered resolutions are the Security Council's
                 return Attribution("UN Security Council", mention, mention.role)
             longer = _OF_NAME.match(text, mention.end)
@@ -516,7 +516,7 @@ class SpeakerAttributor:
             if referent is not None:
                 return Attribution(self._full_name(referent, before), mention, referent.role)
             return Attribution(mention.text, mention)
-        if re.fullmatch(r"(?i)(?:the|a|that|this|its|their)\s+(?:[\w-]+\s+)?resolutions?", mention.text):
+        if re.fullmatch(r"(?i)(?:(?:the|a|that|this|its|their)\s+)?(?:[\w-]+\s+)?resolutions?", mention.text):
             return Attribution("UN Security Council", mention, mention.text)  # "The resolution, adopted unanimously,"
         organ = _OWN_ORGAN.fullmatch(mention.text)
         if organ is not None and _BARE_MILITARY.fullmatch("the " + re.sub(r"(?i)^the\s+", "", organ.group("owner"))):
