@@ -682,6 +682,12 @@ def test_bonn_speaks_for_germany(finder):
             "halt all attacks on merchant vessels.",
             [("UN Security Council", None)],
         ),
+        # a spokesperson named in an apposition closed by a comma relays the principal named after "said"
+        (
+            "President Pervez Musharraf returned home on Tuesday.\n\nThe President's spokesman, Maj-Gen Rashid "
+            "Qureshi, said Gen Musharraf had written to Mr Vajpayee to urge that the momentum not be lost.",
+            [("Pervez Musharraf", None)],
+        ),
     ],
 )
 def test_constructions_of_the_sixth_round(finder, text, expected):

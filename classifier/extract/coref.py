@@ -125,8 +125,9 @@ _CLOSE_TO = re.compile(
 _CITING = re.compile(r",\s+citing\s+([^,]{3,90}),")
 # the rest of a name that goes on with "of": "Group of Seven", "Organisation of Islamic Cooperation"
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z0-9][\w-]*(?:\s+[A-Z][\w-]*){0,3}")
-# a spokesperson's "said", after an apposition or a day: "Dujarric, the UN chief's spokesman, said on Monday"
-_SAID_AFTER = re.compile(r"(?:,[^,.]{0,80},)?\s+(said|says)\b")
+# a spokesperson's "said", after an apposition or a day, or closing one: "Dujarric, the UN chief's spokesman, said on
+# Monday", "The President's spokesman, Maj-Gen Rashid Qureshi, said"
+_SAID_AFTER = re.compile(r"(?:,[^,.]{0,80},|,)?\s+(said|says)\b")
 # A leader's own office, which relays the leader as a spokesperson does: "The Elysee said President Macron had urged"
 _LEADERS_HOUSE = re.compile(
     r"(?i)(?:the\s+)?(?:elys[eé]e(?:\s+palace)?|kremlin|white\s+house|downing\s+street|presidency|chancellery|"
@@ -331,9 +332,12 @@ class SpeakerAttributor:
         cue = (said.start(1), said.end(1)) if said is not None and said.start(1) < statement.cue[0] else statement.cue
         # "told The Associated Press", "urged Kenya to ...": after such a cue the name is whom it addresses
         addressed = _ADDRESSING.match(text, cue[0])
-        inner = self._opening_principal(text, sentence, mention, statement.cue) or next(
-            (m for m in sentence.mentions if not addressed and right_after(text, cue, m)), None
-        )
+        # the name right after the cue first ("The President's spokesman, X, said Gen Musharraf had ..."), then
+        # a principal opening the sentence ("Annan was concerned ..., his spokesman said in New York")
+        after = next((m for m in sentence.mentions if not addressed and right_after(text, cue, m)), None)
+        if after is not None and (after.locative or after.is_organisation or after.kind == "pronoun"):
+            after = None
+        inner = after or self._opening_principal(text, sentence, mention, statement.cue)
         if inner is None or inner.kind == "pronoun" or inner.is_organisation or inner.locative:
             return None
         if text.startswith(("'s", "\u2019s"), inner.end):
