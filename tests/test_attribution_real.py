@@ -684,8 +684,9 @@ def test_bonn_speaks_for_germany(finder):
         ),
         # a spokesperson named in an apposition closed by a comma relays the principal named after "said"
         (
-            "President Pervez Musharraf returned home on Tuesday.\n\nThe President's spokesman, Maj-Gen Rashid "
-            "Qureshi, said Gen Musharraf had written to Mr Vajpayee to urge that the momentum not be lost.",
+            "President Pervez Musharraf returned home on Tuesday. The President's spokesman, Maj-Gen Rashid "
+            "Qureshi, said Gen Musharraf had written to Mr Vajpayee from the aircraft to thank him and to urge that "
+            "the momentum of Agra not be lost.",
             [("Pervez Musharraf", None)],
         ),
     ],
