@@ -7,7 +7,7 @@ probabilities towards the teacher's (``train.distill_weight``, softened by ``tra
 hard labels still count, and lines the file does not know (a user's own data, say) train on them alone. The
 teacher runs once, not in every training run, so the student keeps its training budget.
 
-    python -m training.distill --teacher runs/mpnet_teacher --output data/distill/mpnet-soft-targets.jsonl
+    python -m training.distill --teacher runs/mpnet_teacher --output data/experiments/mpnet-soft-targets.jsonl
 """
 
 from __future__ import annotations
