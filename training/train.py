@@ -95,7 +95,7 @@ class JointTrainer(Trainer):
             )
             if (label_set_targets != -100).any():  # a batch of only rare sets has no target: its mean is nan
                 loss = loss + self.label_set_loss_weight * set_loss
-        if self.distill_weight > 0 and soft["soft_mask"] is not None and soft["soft_mask"].any():
+        if soft["soft_mask"] is not None and self.distill_weight > 0 and soft["soft_mask"].any():
             loss = loss + self.distill_weight * self.distill_loss(outputs, **soft)
         return (loss, outputs) if return_outputs else loss
 
