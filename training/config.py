@@ -176,6 +176,12 @@ class TrainConfig:
     # Temperature that softens the teacher's and the student's probabilities in that loss (1: as they are).
     distill_temperature: float = 1.0
 
+    def soft_target_files(self) -> list[str]:
+        """``soft_targets`` as a list of files (empty when unset)."""
+        if self.soft_targets is None:
+            return []
+        return [self.soft_targets] if isinstance(self.soft_targets, str) else self.soft_targets
+
     def __post_init__(self) -> None:
         if self.precision not in ("auto", "fp32", "bf16"):
             raise ValueError(f"train.precision must be auto, fp32 or bf16, got {self.precision!r}")
@@ -199,7 +205,7 @@ class TrainConfig:
         if float(self.label_set_loss_weight) < 0:
             raise ValueError(f"train.label_set_loss_weight must be >= 0, got {self.label_set_loss_weight!r}")
         if self.soft_targets is not None:
-            files = [self.soft_targets] if isinstance(self.soft_targets, str) else self.soft_targets
+            files = self.soft_target_files()
             if not isinstance(files, list) or not files or not all(isinstance(f, str) and f for f in files):
                 raise ValueError(
                     f"train.soft_targets must be a JSONL path or a list of them, got {self.soft_targets!r}"

@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 MIN_TRAIN_POSITIVES = 20  # below this, a label is warned about: the model may not learn it at all
 
 
+SOFT_COLUMNS = ("soft_stance", "soft_sentiment", "soft_mask")  # a teacher's targets (training.distill)
+
+
 class JointTrainer(Trainer):
     """Trainer whose loss is stance BCE plus weighted sentiment cross-entropy.
 
@@ -73,7 +76,7 @@ class JointTrainer(Trainer):
         sentiment_labels = inputs.pop("sentiment_labels")
         mask = inputs.pop("stance_mask")
         label_set_targets = inputs.pop("label_set", None)
-        soft = {key: inputs.pop(key, None) for key in ("soft_stance", "soft_sentiment", "soft_mask")}
+        soft = {key: inputs.pop(key, None) for key in SOFT_COLUMNS}
         outputs = model(**inputs)
         targets = stance_labels.to(outputs["stance_logits"].dtype)
         targets = targets * (1.0 - self.label_smoothing) + self.label_smoothing / 2
@@ -110,9 +113,6 @@ class JointTrainer(Trainer):
         log_probs = torch.nn.functional.log_softmax(outputs["sentiment_logits"].float() / temperature, dim=-1)
         sentiment = (-(soft_sentiment * log_probs).sum(dim=1) * soft_mask).sum() / lines
         return temperature**2 * (stance + self.sentiment_loss_weight * sentiment)
-
-
-SOFT_COLUMNS = ("soft_stance", "soft_sentiment", "soft_mask")  # a teacher's targets (training.distill)
 
 
 class PairCollator:
@@ -406,7 +406,7 @@ def train(config: Config, output_dir: str | Path, export: str | None = None) -> 
     label_sets = frequent_label_sets(train_examples, labels.stances) if options.label_set_loss_weight > 0 else None
     soft = None
     if options.soft_targets:
-        files = [options.soft_targets] if isinstance(options.soft_targets, str) else options.soft_targets
+        files = options.soft_target_files()
         targets = load_soft_targets(files, labels.stances, labels.sentiments)
         soft = soft_columns(train_examples, targets, labels.stances, labels.sentiments, options.distill_temperature)
         known = int(sum(soft["soft_mask"]))

@@ -198,6 +198,13 @@ _OWNED_OFFICE = re.compile(
     r"(?:[Hh]is|[Hh]er|(?:(?P<title>Prime\s+Minister|President)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)"
     r"['\u2019]s)\s+(?P<noun>(?:press\s+)?office|government|administration|cabinet)"
 )
+
+
+def _office_name(state: str, title: str) -> str:
+    """The name a leader's office speaks under: "Ethiopia's Prime Minister's Office", "Burundi's presidency"."""
+    return f"{state}'s Prime Minister's Office" if title == "prime minister" else f"{state}'s presidency"
+
+
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
@@ -317,11 +324,9 @@ class SpeakerAttributor:
         What a spokesperson says of a body ("said the group would ...") stays the spokesperson's."""
         # "his spokesman Stephane Dujarric", "The White House press secretary, Karine Jean-Pierre,"
         titled = _SPOKESPERSON_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        house = _LEADERS_HOUSE.fullmatch(mention.text) is not None
         if statement.cue is None or not (
-            _SPOKESPERSON.search(mention.text)
-            or _SPOKESPERSON_APPOSITION.match(text, mention.end)
-            or titled
-            or _LEADERS_HOUSE.fullmatch(mention.text)
+            _SPOKESPERSON.search(mention.text) or _SPOKESPERSON_APPOSITION.match(text, mention.end) or titled or house
         ):
             return None
         sentence = next((s for s in sentences if s.start <= statement.cue[0] < s.end), None)
@@ -342,7 +347,7 @@ class SpeakerAttributor:
             return None
         if text.startswith(("'s", "\u2019s"), inner.end):
             return None  # "welcomed Sisi's remarks": an object, not a relayed speaker
-        if _LEADERS_HOUSE.fullmatch(mention.text) and not any(
+        if house and not any(
             cue.group().lower() not in _NOUN_CUES for cue in CUE.finditer(text, inner.end, sentence.end)
         ):
             return None  # "Downing Street said Wilson had called a meeting": the office reports an act of his
@@ -364,6 +369,15 @@ class SpeakerAttributor:
         body = sentence.start + len(head) - len(head.lstrip(" \"'\u201c"))
         first = next((m for m in sentence.mentions if m.start < sentence.start + comma), None)
         return first if first is not None and first.start == body else None
+
+    def _unknown_organisation(self, mention: Mention) -> bool:
+        """A named organisation the actor table does not know (a movement, a faction), not a place."""
+        return (
+            mention.is_organisation
+            and bool(mention.name)
+            and not mention.locative
+            and self.table.resolve(mention.name) is None
+        )
 
     def _is_body(self, name: str) -> bool:
         actor = self.table.resolve(name)
@@ -447,8 +461,7 @@ class SpeakerAttributor:
             if state is not None and not mention.text.endswith("office"):
                 return Attribution(state, mention, mention.text)
             if state is not None:
-                name = f"{state}'s Prime Minister's Office" if title == "prime minister" else f"{state}'s presidency"
-                return Attribution(name, mention, serves=person)
+                return Attribution(_office_name(state, title), mention, serves=person)
         aside = _CITING.match(text, mention.end)
         cited = next((m for m in named if aside is not None and aside.start(1) <= m.start < aside.end(1)), None)
         if cited is not None and cited.name:
@@ -535,8 +548,7 @@ class SpeakerAttributor:
             # "the rebel organization": the armed group named last
             group = next((m for m in reversed(before) if self._is_armed_group(m)), None)
             # a movement the table does not know: the last organisation named that is no state's body
-            group = group or next((m for m in reversed(before) if m.is_organisation and m.name and not m.locative
-                                   and self.table.resolve(m.name) is None), None)  # fmt: skip
+            group = group or next((m for m in reversed(before) if self._unknown_organisation(m)), None)
             if group is not None:
                 return Attribution(group.name, mention, group.role)
         head = mention.text.lower().split()[-1].rstrip("s") if mention.text.split() else ""
@@ -600,10 +612,11 @@ class SpeakerAttributor:
             state = state or self._state_of_leader(title, before)
             state = state or self._home_state(text, mention, before)
             if state is not None:
-                name = f"{state}'s Prime Minister's Office" if prime else f"{state}'s presidency"
-                return Attribution(name, mention, serves=self._leader_of(text, mention, title, state, before))
-        state = self._capital_after(text, mention) if _BARE_STATE_BODY.fullmatch(mention.text) else None
-        state = state or (self._home_state(text, mention, before) if _BARE_STATE_BODY.fullmatch(mention.text) else None)
+                return Attribution(
+                    _office_name(state, title), mention, serves=self._leader_of(text, mention, title, state, before)
+                )
+        bare_body = _BARE_STATE_BODY.fullmatch(mention.text)
+        state = (self._capital_after(text, mention) or self._home_state(text, mention, before)) if bare_body else None
         if state is not None:
             return Attribution(state, mention, mention.text)
         state = self._home_state(text, mention, before) if _BARE_MILITARY.fullmatch(mention.text) else None
@@ -639,7 +652,7 @@ class SpeakerAttributor:
                     armed = next((n for n in (m.name, m.name.split()[-1]) if self._armed_group_named(n)), None)
                     if armed is not None:
                         return Attribution(self.table.resolve(armed).id, mention, m.role)
-                    if m.is_organisation and self.table.resolve(m.name) is None:
+                    if self._unknown_organisation(m):
                         return Attribution(m.name, mention, m.role)
         # "Several protesters told reporters" is the protesters; "Many in the hall said" keeps its quantity
         bare = re.sub(
