@@ -2,8 +2,11 @@
 
 import json
 
+import pytest
+
 from classifier.cli import main
-from training.extraction_eval import evaluate_polnear, read_brat
+from classifier.extract import SpeakerAttributor, StatementExtractor
+from training.extraction_eval import _predicted_spans, evaluate_polnear, read_brat
 
 TEXT = 'Turkey said it backed Baku. "We want talks," the envoy said. The poll shows Smith ahead.'
 
@@ -257,6 +260,33 @@ def test_a_quotation_inside_the_reported_clause_is_part_of_the_content(tmp_path)
     write_article(tmp_path, text, [("The senator", "told", [content])])
     report = evaluate_polnear(tmp_path, "test")
     assert report["speech"]["content"]["exact"]["f1"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the clause ends before the period the quotation holds: still the whole clause, not the quotation alone
+        ('The official said the strikes "do nothing to end the war."', ['the strikes "do nothing to end the war']),
+        # the speaker's next cue starts words of its own: a participle, or a verb in another tense after "and"
+        (
+            "The senator said he doubted the plan would pass, arguing that the votes were not there.",
+            ["he doubted the plan would pass", "that the votes were not there"],
+        ),
+        (
+            "The president said he would order a review of the defences and warned against hackers from abroad.",
+            ["he would order a review of the defences", "hackers from abroad"],
+        ),
+        # in the clause's own tense the verb is the reported subject's
+        ("Police say he posed a threat and refused to go.", ["he posed a threat and refused to go"]),
+    ],
+)
+def test_content_stops_where_the_speakers_next_cue_begins(text, expected):
+    extractor = StatementExtractor()
+    sentences = extractor.sentences(text)
+    statements = extractor.extract(text, sentences)
+    attributed = SpeakerAttributor().attribute(text, statements, sentences)
+    contents, _ = _predicted_spans(text, sentences, attributed)
+    assert [text[a:b] for spans in contents for a, b in spans] == expected
 
 
 def test_polnear_errors_are_listed(tmp_path):

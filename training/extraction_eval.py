@@ -104,9 +104,7 @@ def content_spans(text: str, statement: RawStatement, min_quote_words: int = 4) 
     quotes = [q for q in statement.quotes if q.words(text) >= min_quote_words or q.start == statement.start]
     if statement.kind == "direct" and quotes:
         spans = [(q.start, q.end) for q in quotes]
-        inside = statement.reported and all(
-            any(a <= q.start and q.end <= b + 1 for a, b in statement.reported) for q in quotes
-        )
+        inside = statement.reported and all(any(_within(text, q, a, b) for a, b in statement.reported) for q in quotes)
         if not inside:
             return spans
         # 'said he was "totally against the war" because ...': a quotation inside the reported clause is part of
@@ -135,6 +133,13 @@ def content_spans(text: str, statement: RawStatement, min_quote_words: int = 4) 
     match = re.match(r"\s*", text[start:body_end])  # PolNeAR's contents keep "that"
     start += match.end() if match else 0
     return [(start, body_end)] if body_end > start else []
+
+
+def _within(text: str, quote, start: int, end: int) -> bool:
+    """The quotation lies in the clause ``start:end``, give or take the punctuation and quotation marks the clause's
+    edges leave out ('said the breaks "do nothing."': the clause stops before the period the quotation holds)."""
+    before, after = text[quote.start : start], text[end : quote.end]
+    return not any(c.isalnum() for c in before + after)
 
 
 def _tokens(text: str, spans: list[tuple[int, int]]) -> set[int]:

@@ -65,7 +65,15 @@ def set_phrases(doc, statement: RawStatement, verb, others: list, source) -> Non
             for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "upon", "for")):
                 asked += [c for c in prep.children if c.dep_ == "pobj" and c.i < complement.i]
             start = min([start, *(_extent(c)[0] for c in asked)])
-        statement.reported = [(start, max(end for _, end in spans))]
+        end = max(end for _, end in spans)
+        aside = _next_cue(complement)
+        if aside is not None:
+            # the speaker's next cue ends these words and reports words of its own
+            cut, words = aside
+            end = min(end, cut)
+            if words is not None:
+                statement.also_reported.append(words)
+        statement.reported = [(start, end)]
     elif verb.lower_ in NAMING_VERBS and named:
         # "called the plan reckless": what is named and what it is called
         statement.reported = [(_extent(named[0])[0], _extent(named[-1])[1])]
@@ -84,6 +92,52 @@ def set_phrases(doc, statement: RawStatement, verb, others: list, source) -> Non
         # "The talks, Ruto added, would resume in May": the clause around the attribution
         clause, aside = _extent(verb.head), (_at(verb.left_edge), _extent(verb)[1])
         statement.reported = [s for s in _trimmed(doc, [(clause[0], aside[0]), (aside[1], clause[1])]) if s]
+
+
+def _next_cue(clause) -> tuple[int, tuple[int, int] | None] | None:
+    """The speaker's next cue at the end of a reported ``clause``, set off by a comma or "and": a participle ("said
+    he doubted it, arguing that ...") or a verb in another tense ("said he would order a review and warned against
+    hackers"), whose words are an attribution of their own. A verb in the clause's own tense is the reported
+    subject's ("said he posed a threat and refused to drop the gun"). Returns where the reported words end and the
+    next cue's words, or None."""
+    doc = clause.doc
+    for token in clause.subtree:
+        if token.i <= clause.i or not (token.tag_.startswith("VB") and CUE.fullmatch(token.text)):
+            continue
+        if any(a <= _at(token) < b for a, b in doc.user_data["quoted"]):
+            continue  # '"show up and say the right things"': quoted words, not a cue
+        first = doc[token.left_edge.i]
+        before = doc[first.i - 1]
+        participle = token.dep_ == "advcl" and token.tag_ == "VBG" and before.text == ","
+        switched = token.dep_ == "conj" and token.head.i == clause.i and _tense(token) != _tense(clause)
+        if not (participle or (switched and (before.text == "," or before.dep_ == "cc"))):
+            continue
+        while before.i > clause.left_edge.i and (before.is_punct or before.dep_ == "cc"):
+            before = doc[before.i - 1]
+        return _at(before) + len(before), _words(token)
+    return None
+
+
+def _words(verb) -> tuple[int, int] | None:
+    """What a cue verb reports: its complement clause, else what it warns against or asks for ("warned against
+    hackers"), from there to the end of its phrase."""
+    after = [c for c in verb.children if c.i > verb.i]
+    words = [c for c in after if c.dep_ in ("ccomp", "xcomp")]
+    if not words:
+        prep = [c for c in after if c.dep_ == "prep" and c.lower_ in _CUE_PREPOSITIONS]
+        words = [g for c in prep[:1] for g in c.children if g.dep_ == "pobj"]
+    if words:
+        return _extent(words[0])[0], _extent(verb)[1]
+    return None
+
+
+_CUE_PREPOSITIONS = {"against", "about", "for", "on", "of"}
+
+
+def _tense(verb) -> str:
+    """A verb's finite form: its own tag, or its first auxiliary's ("would order" is MD, "had said" VBD)."""
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+    return (aux[0] if aux else verb).tag_
 
 
 def _extent(token) -> tuple[int, int]:
