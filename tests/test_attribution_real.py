@@ -693,3 +693,19 @@ def test_bonn_speaks_for_germany(finder):
 )
 def test_constructions_of_the_sixth_round(finder, text, expected):
     assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a progressive cue is the subject speaking, not a passive ("is warning" beside "is warned")
+        (
+            "The UN is urging both sides to return to talks in Geneva. Turkey is demanding that Kurdish fighters "
+            "leave the border strip.",
+            [("UN", None), ("Turkey", None)],
+        ),
+        ("Civilians in the town are warned to leave before dark.", []),
+    ],
+)
+def test_constructions_of_the_seventh_round(finder, text, expected):
+    assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected

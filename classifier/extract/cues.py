@@ -111,7 +111,8 @@ def not_speech(text: str, cue: re.Match) -> bool:
     word = cue.group().lower()
     before = text[max(0, cue.start() - 20) : cue.start()]
     after = text[cue.end() : cue.end() + 60]
-    if " " not in word and re.search(r"(?i)\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", before):
+    passive = re.search(r"(?i)\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", before)
+    if " " not in word and passive and not word.endswith("ing"):  # "is warning voters that" is the subject speaking
         return word not in ("asked", "asks")  # "was asked" is handled with questions
     if re.match(r"\s+(?:of|by)\b", after) and word.endswith("ed"):
         return True
