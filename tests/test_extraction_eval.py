@@ -276,6 +276,15 @@ def test_a_quotation_inside_the_reported_clause_is_part_of_the_content(tmp_path)
             "The president said he would order a review of the defences and warned against hackers from abroad.",
             ["he would order a review of the defences", "hackers from abroad"],
         ),
+        # the speaker's reason and the journalist's contrast are not the reported words
+        (
+            "Analysts said the talks had stalled, citing the shelling of the port.",
+            ["the talks had stalled"],
+        ),
+        (
+            "The minister said the army would hold its fire, although rebels kept up the shelling.",
+            ["the army would hold its fire"],
+        ),
         # in the clause's own tense the verb is the reported subject's
         ("Police say he posed a threat and refused to go.", ["he posed a threat and refused to go"]),
     ],

@@ -95,27 +95,46 @@ def set_phrases(doc, statement: RawStatement, verb, others: list, source) -> Non
 
 
 def _next_cue(clause) -> tuple[int, tuple[int, int] | None] | None:
-    """The speaker's next cue at the end of a reported ``clause``, set off by a comma or "and": a participle ("said
-    he doubted it, arguing that ...") or a verb in another tense ("said he would order a review and warned against
-    hackers"), whose words are an attribution of their own. A verb in the clause's own tense is the reported
-    subject's ("said he posed a threat and refused to drop the gun"). Returns where the reported words end and the
-    next cue's words, or None."""
+    """Where the journalist's words begin at the end of a reported ``clause``: the speaker's next cue set off by a
+    comma or "and", a participle ("said he doubted it, arguing that ...", "..., citing the border") or a verb in
+    another tense ("said he would order a review and warned against hackers"), whose words are an attribution of
+    their own; or a contrast with a subject of its own ("..., although he again refused to ..."). A verb in the
+    clause's own tense is the reported subject's ("said he posed a threat and refused to drop the gun"). Returns
+    where the reported words end and the next cue's words (None for a contrast), or None."""
     doc = clause.doc
     for token in clause.subtree:
-        if token.i <= clause.i or not (token.tag_.startswith("VB") and CUE.fullmatch(token.text)):
+        if token.i <= clause.i or token.left_edge.i == 0:
             continue
-        if any(a <= _at(token) < b for a, b in doc.user_data["quoted"]):
-            continue  # '"show up and say the right things"': quoted words, not a cue
-        first = doc[token.left_edge.i]
-        before = doc[first.i - 1]
-        participle = token.dep_ == "advcl" and token.tag_ == "VBG" and before.text == ","
-        switched = token.dep_ == "conj" and token.head.i == clause.i and _tense(token) != _tense(clause)
-        if not (participle or (switched and (before.text == "," or before.dep_ == "cc"))):
+        before = doc[token.left_edge.i - 1]
+        words: tuple[int, int] | None = None
+        if _contrast(token) and before.text == ",":
+            pass
+        elif token.tag_.startswith("VB") and (CUE.fullmatch(token.text) or token.lower_ in _ASIDE_PARTICIPLES):
+            if any(a <= _at(token) < b for a, b in doc.user_data["quoted"]):
+                continue  # '"show up and say the right things"': quoted words, not a cue
+            participle = token.dep_ == "advcl" and token.tag_ == "VBG" and before.text == ","
+            switched = token.dep_ == "conj" and token.head.i == clause.i and _tense(token) != _tense(clause)
+            if not (participle or (switched and (before.text == "," or before.dep_ == "cc"))):
+                continue
+            words = _words(token)
+        else:
             continue
         while before.i > clause.left_edge.i and (before.is_punct or before.dep_ == "cc"):
             before = doc[before.i - 1]
-        return _at(before) + len(before), _words(token)
+        return _at(before) + len(before), words
     return None
+
+
+_ASIDE_PARTICIPLES = {"citing"}  # not a cue of its own, but the speaker's reason, not the reported words
+
+
+def _contrast(token) -> bool:
+    """An adverbial clause of contrast with a subject of its own ("although he refused", "while critics say")."""
+    marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+    return token.dep_ == "advcl" and bool(marks & _CONTRASTS) and _child(token, "nsubj") is not None
+
+
+_CONTRASTS = {"although", "though", "while", "whereas"}
 
 
 def _words(verb) -> tuple[int, int] | None:
