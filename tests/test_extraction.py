@@ -241,6 +241,16 @@ def test_organisation_names_with_and_and_bodies_of_states(finder):
     assert found[0]["actor"]["id"] == "AU Peace and Security Council"
     found = finder("Russia and France called for calm.")
     assert speakers(found) == ["Russia", "France"]
+    # a state the actor table spells with "and", and a body's name of the form "X of A and B", are one speaker
+    found = finder("Bosnia and Herzegovina called for calm.")
+    assert speakers(found) == ["Bosnia and Herzegovina"]
+    found = finder("The Ministry of Foreign Affairs and International Cooperation said the truce must hold.")
+    assert speakers(found) == ["Ministry of Foreign Affairs and International Cooperation"]
+    found = finder("Foreign Affairs and East African Cooperation Minister Augustine Mahiga said talks would resume.")
+    assert speakers(found) == ["Augustine Mahiga"]
+    # ... but a state or a known actor after "and" starts a list
+    found = finder("The Ministry of Defence and Britain's foreign office said the strikes must stop.")
+    assert speakers(found) == ["Ministry of Defence", "Britain's foreign office"]
     found = finder("Saudi Arabia's foreign ministry urged all parties to avoid escalation.")
     assert found[0]["actor"]["id"] == "Ministry of Foreign Affairs of Saudi Arabia"
     found = finder("Mali's military authorities vowed to break the blockade.")

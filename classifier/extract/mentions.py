@@ -67,6 +67,7 @@ NAME_NOUNS = {
     "peace", "security", "justice", "development", "cooperation", "co-operation", "reconciliation", "truth",
     "relief", "works", "trade", "human", "hostages", "families", "research", "reform", "defence", "defense",
     "science", "culture", "health", "democracy", "freedom", "liberation", "unity", "progress", "stability",
+    "citizenship", "immigration", "affairs",
 }  # fmt: skip
 FEMALE = {"spokeswoman", "mrs", "ms", "queen", "madam", "chairwoman", "congresswoman"}
 MALE = {"spokesman", "mr", "king", "emir", "prince", "sheikh", "chairman", "congressman", "pope", "cardinal"}
@@ -292,9 +293,10 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
             word, b = word[:-2], b - 2
         capital = (word[:1].isupper() and lowered not in STOP_CAPITALS) or bool(_PARTICLE_NAME.match(word))
         joins = capital or (run and lowered in ROLE_WORDS) or (run and lowered in CONNECTORS)
-        if lowered == "and" and run and run[-1][2].lower() in NAME_NOUNS and i + 1 < len(tokens):
-            # "Peace and Security Council", "Hostages and Missing Families Forum": one name, not two speakers
-            joins = tokens[i + 1][2][:1].isupper()
+        if lowered == "and" and run and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper():
+            # "Peace and Security Council", "Hostages and Missing Families Forum", "Bosnia and Herzegovina",
+            # "Ministry of Foreign Affairs and International Cooperation": one name, not two speakers
+            joins = _joined_by_and(text, run, tokens[i + 1][2])
         if run and not contiguous:
             close()
         if joins and not (not run and lowered in CONNECTORS):
@@ -307,6 +309,36 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
             close()
     close()
     return mentions
+
+
+def _joined_by_and(text: str, run: list[tuple[int, int, str]], following: str) -> bool:
+    """Whether "and" continues the capitalised name ``run`` rather than starting a list: a name the actor table
+    spells with "and" ("Trinidad and Tobago"), or a common noun of a body's name before it ("Peace and Security
+    Council", "Citizenship and Immigration Services", "Department of Peace Operations and Humanitarian Affairs")
+    with no state or known actor after it ("the Ministry of Defence and Britain")."""
+    joined, known = _and_names()
+    rest = text[run[0][0] :].casefold()
+    if any(rest.startswith(name) and not rest[len(name) : len(name) + 1].isalnum() for name in joined):
+        return True
+    last = run[-1][2].lower()
+    words = [word.lower() for _, _, word in run]
+    of_body = any(word in ORG_WORDS and later in ("of", "for") for word, later in zip(words, words[1:]))
+    return (last in NAME_NOUNS or of_body) and re.sub(r"['’]s$", "", following).casefold() not in known
+
+
+def _and_names() -> tuple[list[str], set[str]]:
+    """The actor table's names spelled with "and", and every single word that names a state or a known actor."""
+    if not _AND_NAMES:
+        from classifier.actors import ActorTable  # the table imports nothing from here; loaded once, when needed
+
+        table = ActorTable.load()
+        aliases = [alias for alias, _ in table.aliases()]
+        _AND_NAMES.append(sorted({a.casefold() for a in aliases if " and " in a}, key=len, reverse=True))
+        _AND_NAMES.append({a.casefold() for a in aliases if " " not in a} | set(table.country_words))
+    return _AND_NAMES[0], _AND_NAMES[1]
+
+
+_AND_NAMES: list = []
 
 
 def _keeps_period(word: str) -> bool:
