@@ -248,6 +248,10 @@ def test_organisation_names_with_and_and_bodies_of_states(finder):
     assert speakers(found) == ["Ministry of Foreign Affairs and International Cooperation"]
     found = finder("Foreign Affairs and East African Cooperation Minister Augustine Mahiga said talks would resume.")
     assert speakers(found) == ["Augustine Mahiga"]
+    # a plural possessive inside a name does not end it
+    found = finder("The Kurdistan Workers' Party (PKK) said it would observe the truce.")
+    assert speakers(found) == ["Kurdistan Workers' Party"]
+    assert found[0]["actor"]["id"] == "PKK"
     # ... but a state or a known actor after "and" starts a list
     found = finder("The Ministry of Defence and Britain's foreign office said the strikes must stop.")
     assert speakers(found) == ["Ministry of Defence", "Britain's foreign office"]

@@ -285,7 +285,9 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
         gap = text[run[-1][1] : a] if run else " "
         if run and _NICKNAME_OPEN.fullmatch(gap) and _NICKNAME_CLOSE.match(text, b) and word[:1].isupper():
             continue  # 'Jimmy "Barbecue" Cherizier': a nickname inside a name does not end it
-        contiguous = run and (gap.strip() in ("", "-") or _NICKNAME.fullmatch(gap))
+        # "Kurdistan Workers' Party", "Sudan Doctors' Trade Union": a plural possessive inside a name
+        plural_possessive = gap in ("' ", "\u2019 ") and run and run[-1][2].endswith("s") and word[:1].isupper()
+        contiguous = run and (gap.strip() in ("", "-") or _NICKNAME.fullmatch(gap) or plural_possessive)
         lowered = word.lower()
         # "Tigray People's Liberation Front": a possessive inside a name does not end it
         possessive = word.endswith(("'s", "’s")) and lowered not in ("people's", "people’s")
