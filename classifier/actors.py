@@ -34,6 +34,10 @@ class Actor:
     org: str | None = None
 
 
+# A possessive ending, singular or plural: "Rwanda's", "the Philippines'", "the United States\u2019".
+POSSESSIVE = r"(?:['\u2019]s|(?<=s)['\u2019])"
+
+
 def _key(name: str) -> str:
     name = re.sub(r"[’']s$", "", name.strip())
     # "U.N. human rights office" is the "UN human rights office" alias
@@ -144,7 +148,7 @@ class ActorTable:
         found = self.by_alias.get(_key(speaker))
         if found is not None:
             return found
-        owner = re.match(r"(.+?)['\u2019]s\s", speaker)
+        owner = re.match(r"(.+?)" + POSSESSIVE + r"\s", speaker)
         if owner and not role:
             # "Rwanda's foreign ministry" with no row of its own speaks for Rwanda
             return self.by_alias.get(_key(owner.group(1)))
@@ -186,7 +190,7 @@ class ActorTable:
         state_body = _STATE_BODY.match(speaker) if actor is None or actor.type != "government" else None
         if state_body is not None and (country := self.country_of(state_body.group("state"))) in self.by_country:
             return self.by_country[country]  # "Philippine Navy", "the Uzbek Embassy in Moscow": the state
-        owner = re.match(r"(.+?)['\u2019]s\s+\w", speaker)
+        owner = re.match(r"(.+?)" + POSSESSIVE + r"\s+\w", speaker)
         if owner is not None and owner.group(1) != speaker:
             found = self.by_alias.get(_key(owner.group(1)))
             if found is not None and found.type != "person":
@@ -220,4 +224,4 @@ class ActorTable:
 
     def country_of_word(self, word: str) -> str | None:
         """The country one word names, as a name, a possessive or a demonym ("Azerbaijan's", "Azerbaijani")."""
-        return self.country_words.get(re.sub(r"['’]s$", "", word).casefold())
+        return self.country_words.get(re.sub(POSSESSIVE + "$", "", word).casefold())

@@ -252,6 +252,13 @@ def test_organisation_names_with_and_and_bodies_of_states(finder):
     found = finder("The Kurdistan Workers' Party (PKK) said it would observe the truce.")
     assert speakers(found) == ["Kurdistan Workers' Party"]
     assert found[0]["actor"]["id"] == "PKK"
+    # a plural possessive owns a body as "'s" does, and the table's demonyms name a state's body
+    found = finder("The Philippines' foreign ministry said the ship was rammed.")
+    assert [(s["speaker"], s["on_behalf_of"]) for s in found] == [("Philippines' foreign ministry", "Philippines")]
+    found = finder("The United States' envoy said talks would resume.")
+    assert [s["on_behalf_of"] for s in found] == ["United States"]
+    found = finder("The Philippine foreign ministry said the ship was rammed.")
+    assert found[0]["actor"]["id"] == "Ministry of Foreign Affairs of the Philippines"
     # ... but a state or a known actor after "and" starts a list
     found = finder("The Ministry of Defence and Britain's foreign office said the strikes must stop.")
     assert speakers(found) == ["Ministry of Defence", "Britain's foreign office"]

@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from classifier.actors import ActorTable
+from classifier.actors import POSSESSIVE, ActorTable
 from classifier.extract.cues import CUE, right_after
 from classifier.extract.mentions import Mention
 from classifier.extract.segment import Sentence
@@ -207,10 +207,12 @@ def _office_name(state: str, title: str) -> str:
 
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
-_STATE_OWNER = re.compile(r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})['\u2019]s\s+(?:[a-z][\w-]*\s+){0,2}$")
+_STATE_OWNER = re.compile(
+    r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})" + POSSESSIVE + r"\s+(?:[a-z][\w-]*\s+){0,2}$"
+)
 # A state's title with no name: "Somalia's president", "Ethiopia's prime minister".
 _OWNED_TITLE = re.compile(
-    r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)['\u2019]s\s+(?P<title>(?:[a-z]+\s+){0,2}[a-z]+)"
+    r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)" + POSSESSIVE + r"\s+(?P<title>(?:[a-z]+\s+){0,2}[a-z]+)"
 )
 # Heads of descriptions that propose something: the state their adjective names speaks ("the Egyptian proposal").
 PROPOSAL_HEADS = {"proposal", "plan", "initiative", "draft"}

@@ -119,7 +119,7 @@ BODY_HEADS = (
     "defence ministry|defense ministry|interior ministry|junta|security forces|office|agency"
 )
 _BODY = re.compile(
-    r"\.?(?:['\u2019]s)?\s+(?:(?:(?!(?:said|says|say|told|the|a|an|and|or|of|to|has|have|had|was|were|is|are|will|"
+    r"\.?(?:['\u2019]s|(?<=s)['\u2019])?\s+(?:(?:(?!(?:said|says|say|told|the|a|an|and|or|of|to|has|have|had|was|were|is|are|will|"
     r"would)\b)[a-z][\w-]*|Foreign|Defen[cs]e|Interior|Information)\s+){0,2}?(?:"
     + BODY_HEADS
     + r"|Ministry|Government|Army|Armed Forces|Presidency|Cabinet)\b(?:\s+(?:authorities|government|forces|junta)\b)?"
@@ -253,7 +253,7 @@ def _with_bodies(text: str, mentions: list[Mention], end: int) -> list[Mention]:
         if mention.start < skip_until:
             continue
         match = _BODY.match(text, mention.end, end) if mention.kind == "named" and not mention.role else None
-        owner = match is not None and (match.group().lstrip(".")[:1] in "'\u2019" or _DEMONYM.search(mention.text))
+        owner = match is not None and (match.group().lstrip(".")[:1] in "'\u2019" or _names_state(mention.text))
         if match and owner and not _ROLE_AFTER.match(text, match.end(), end):
             surface = text[mention.start : match.end()]
             result.append(Mention(mention.start, match.end(), surface, "named", name=surface))
@@ -328,19 +328,31 @@ def _joined_by_and(text: str, run: list[tuple[int, int, str]], following: str) -
     return (last in NAME_NOUNS or of_body) and re.sub(r"['’]s$", "", following).casefold() not in known
 
 
+def _names_state(name: str) -> bool:
+    """A state's name or demonym: "Syrian", "Swiss", "Philippine", "U.S." (the actor table's words)."""
+    return bool(_DEMONYM.search(name)) or _table().country_of_word(name.split()[-1]) is not None
+
+
 def _and_names() -> tuple[list[str], set[str]]:
     """The actor table's names spelled with "and", and every single word that names a state or a known actor."""
-    if not _AND_NAMES:
-        from classifier.actors import ActorTable  # the table imports nothing from here; loaded once, when needed
-
-        table = ActorTable.load()
+    if "and" not in _TABLE:
+        table = _table()
         aliases = [alias for alias, _ in table.aliases()]
-        _AND_NAMES.append(sorted({a.casefold() for a in aliases if " and " in a}, key=len, reverse=True))
-        _AND_NAMES.append({a.casefold() for a in aliases if " " not in a} | set(table.country_words))
-    return _AND_NAMES[0], _AND_NAMES[1]
+        joined = sorted({a.casefold() for a in aliases if " and " in a}, key=len, reverse=True)
+        _TABLE["and"] = joined, {a.casefold() for a in aliases if " " not in a} | set(table.country_words)
+    return _TABLE["and"]
 
 
-_AND_NAMES: list = []
+def _table():
+    """The bundled actor table, loaded once, when a name first needs it (it imports nothing from here)."""
+    if "table" not in _TABLE:
+        from classifier.actors import ActorTable
+
+        _TABLE["table"] = ActorTable.load()
+    return _TABLE["table"]
+
+
+_TABLE: dict = {}
 
 
 def _keeps_period(word: str) -> bool:
