@@ -58,7 +58,8 @@ _AGENTS = (
     r"spokes(?:man|woman|person|people)|press secretary|envoy|ambassador|representative|official|negotiator|mediator"
 )
 _SPEAKS_FOR = re.compile(
-    r"\b(?:" + _AGENTS + r")\s+(?:for|of|to)\s+(?P<body>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})"
+    r"\b(?P<agent>" + _AGENTS + r")\s+(?P<prep>for|of|to)\s+"
+    r"(?P<body>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})"
 )
 # "Brig Gen ... of U.S. Central Command", "commander of the UN mission": the body a titled officer serves
 _SERVES = re.compile(r"\bof\s+(?:the\s+)?(?P<body>[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})$")
@@ -66,8 +67,10 @@ _OFFICER = re.compile(
     r"(?i)\b(?:gen|general|brig|brigadier|col|colonel|maj|major|lt|lieutenant|capt|captain|adm|admiral|commander|"
     r"officer|" + _AGENTS + r")\b"
 )
+# A spokesperson's title that names no body: "a spokesman", "The spokeswoman" (the body is the speaker itself).
+_BARE_AGENT = re.compile(r"(?i)(?:(?:the|a|an)\s+)?(?:" + _AGENTS + r")")
 _TITLED_BY = re.compile(
-    r"(?i)(?:(?:the|a|an)\s+)?(?P<body>.+?)(?:['\u2019]s)?\s+(?:(?:deputy|chief|special|top|personal|senior|permanent|acting|"
+    r"(?i)(?:(?:the|a|an)\s+)?(?P<body>(?!(?:the|a|an)\s).+?)(?:['\u2019]s)?\s+(?:(?:deputy|chief|special|top|personal|senior|permanent|acting|"
     r"U\.?N\.?)\s+)*(?:" + _AGENTS + r")\b"
 )
 
@@ -177,12 +180,17 @@ class ActorTable:
                 return served.group("body")
             body = _SPEAKS_FOR.search(role) or _TITLED_BY.match(role)
             named = re.sub(r"^(?:the|a|an)\s+", "", body.group("body").strip(" ,"), flags=re.IGNORECASE) if body else ""
+            if body is not None and "prep" in body.groupdict() and self._posted_to(body.group("prep"), named):
+                # "UN envoy for Syria", "Russia's ambassador to the UN": the body or state that sends them
+                return self._sender(role[: body.start("agent")])
             if named and _key(named) != _key(speaker) and named[:1].isupper():
                 if _key(named) not in self.by_alias and (country := self.country_of(named.split()[0])):
                     return self.by_country.get(country, named)  # "British Ambassador", "Israeli military spokesman"
                 return named
-            if body is None:
-                return self._headed_body(role)
+            if body is None and (headed := self._headed_body(role)) is not None:
+                return headed
+            if body is None and not _BARE_AGENT.fullmatch(role):
+                return None
             # "a Kremlin spokesman" was resolved to the Kremlin itself: what the body speaks for, if anything
         actor = actor or self.resolve(speaker)
         if actor is not None and actor.type in ("ministry", "other") and actor.country:
@@ -196,6 +204,26 @@ class ActorTable:
             if found is not None and found.type != "person":
                 return found.id
         return None
+
+    def _posted_to(self, preposition: str, named: str) -> bool:
+        """An ambassador or envoy "to" a body or state, or "for" a state: where they are posted, not who sends them."""
+        if preposition == "to":
+            return True
+        actor = self.by_alias.get(_key(named))
+        return preposition == "for" and actor is not None and actor.type == "government"
+
+    def _sender(self, before: str) -> str | None:
+        """The body or state named before an envoy's title ("UN", "U.S.", "Russia's", "the Chinese"), if any."""
+        words = re.sub(r"(?i)^(?:the|a|an)\s+", "", before.strip()).split()
+        for n in range(len(words), 0, -1):
+            for start in range(len(words) - n + 1):
+                name = re.sub(POSSESSIVE + "$", "", " ".join(words[start : start + n]))
+                actor = self.by_alias.get(_key(name))
+                if actor is not None and actor.type != "person":
+                    # the Secretary-General's envoy speaks for the UN: an organisation's office, for the organisation
+                    return actor.org if actor.org and actor.type == "international_organisation" else actor.id
+        country = self.country_of(" ".join(words))
+        return self.by_country.get(country) if country else None
 
     def _headed_body(self, role: str) -> str | None:
         """The body whose arm, mission or delegation the role heads, when the table knows it or it names a state

@@ -351,3 +351,28 @@ def test_an_age_with_a_nationality_and_a_title_is_one_description(finder):
     found = finder(text)
     assert found[-1]["speaker_mention"]["text"] == "the 60-year-old Argentine diplomat"
     assert found[-1]["speaker"] == "Rafael Grossi"
+
+
+def test_envoys_speak_for_who_sends_them(finder):
+    def rows(text):
+        return [(s["speaker"], s["on_behalf_of"]) for s in finder(text)]
+
+    # "envoy for <state>" and "ambassador to <body>" name the posting, not the principal
+    found = finder("UN special envoy for Yemen Hans Grundberg said both sides had agreed to a truce.")
+    assert [(s["speaker"], finder.__self__.actors.resolve(s["on_behalf_of"]).id) for s in found] == [
+        ("Hans Grundberg", "United Nations")
+    ]
+    assert rows("Russia's ambassador to the UN, Vassily Nebenzia, said the draft was one-sided.") == [
+        ("Vassily Nebenzia", "Russia")
+    ]
+    found = finder("U.S. Ambassador to the United Nations Linda Thomas-Greenfield said the council must act.")
+    assert [s["speaker"] for s in found] == ["Linda Thomas-Greenfield"]
+    assert found[0]["on_behalf_of"] in ("U.S.", "United States")
+    # a spokesperson whose title names no body speaks, through the body, for its state; never for "A"
+    assert rows("A spokesman for Russia's Defence Ministry said the strikes would continue.") == [
+        ("Russia's Defence Ministry", "Russia")
+    ]
+    # a body named after its head's title
+    assert rows("The Israeli Prime Minister's Office said in a statement that the army would hold its fire.") == [
+        ("Israeli Prime Minister's Office", None)
+    ]

@@ -179,17 +179,23 @@ def split_title(text: str) -> tuple[str, str]:
     >>> split_title("UN Security Council resolutions")
     ('UN Security Council', 'resolutions')
     """
+    if re.search(r"['\u2019]s\s+(?:" + "|".join(_OFFICES) + r")$", text):
+        return text, ""  # "Israeli Prime Minister's Office": a body, named after its head's title
     words = text.split()
     lowered = [w.lower().strip(".,") for w in words]
     last_title = -1
     for i, word in enumerate(lowered):
         if word == "sheikh" and 0 < i < len(words) - 1 and last_title < i - 1:
             continue  # a name's middle, after a given name: "President Hassan Sheikh Mohamud"
-        if word in TITLE_WORDS or (word in CONNECTORS and 0 < i < len(words) - 1 and last_title == i - 1):
+        joining = word in CONNECTORS or (word == "to" and lowered[i - 1] in _ACCREDITED)
+        if word in TITLE_WORDS or (joining and 0 < i < len(words) - 1 and last_title == i - 1):
             last_title = i
-    # "of State" after "Secretary": a capitalised word right after a connector inside a title belongs to it.
-    while last_title >= 1 and lowered[last_title] in CONNECTORS and last_title + 1 < len(words):
-        last_title += 1
+    # "of State" after "Secretary": a capitalised word right after a connector inside a title belongs to it, and
+    # so does a body's whole name ("Ambassador to the United Nations Linda Thomas-Greenfield")
+    while last_title >= 1 and (lowered[last_title] in CONNECTORS or lowered[last_title] == "to"):
+        if last_title + 1 >= len(words):
+            break
+        last_title += _body_words(words[last_title + 1 :])
     surname = last_title == len(words) - 1 and words[-1][:1].isupper() and lowered[-1] in RANK_SURNAMES
     if surname and last_title >= 1 and lowered[last_title - 1] not in TITLE_WORDS | CONNECTORS:
         last_title -= 2  # a rank as a surname: "Prime Minister John Major", "Justice Minister Ali Speaker"
@@ -291,10 +297,18 @@ def _named(text: str, start: int, end: int) -> list[Mention]:
         lowered = word.lower()
         # "Tigray People's Liberation Front": a possessive inside a name does not end it
         possessive = word.endswith(("'s", "’s")) and lowered not in ("people's", "people’s")
+        if possessive and lowered[:-2] in TITLE_WORDS and i + 1 < len(tokens) and tokens[i + 1][2] in _OFFICES:
+            possessive = False  # "the Israeli Prime Minister's Office": the office is the speaker, not "Office"
         if possessive:
             word, b = word[:-2], b - 2
         capital = (word[:1].isupper() and lowered not in STOP_CAPITALS) or bool(_PARTICLE_NAME.match(word))
-        joins = capital or (run and lowered in ROLE_WORDS) or (run and lowered in CONNECTORS)
+        accredited = run and lowered == "to" and run[-1][2].lower() in _ACCREDITED
+        # "UN special envoy", "U.S. deputy ambassador": a lower-case title word before the role word
+        following = tokens[i + 1][2].lower() if i + 1 < len(tokens) else ""
+        titled = run and lowered in ("special", "deputy") and following in _ENVOYS
+        # ... before a name, AP style; "the US special envoy for ..." is a description
+        titled = titled and not text[max(0, run[0][0] - 4) : run[0][0]].lower().endswith("the ")
+        joins = capital or (run and lowered in ROLE_WORDS) or (run and lowered in CONNECTORS) or accredited or titled
         if lowered == "and" and run and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper():
             # "Peace and Security Council", "Hostages and Missing Families Forum", "Bosnia and Herzegovina",
             # "Ministry of Foreign Affairs and International Cooperation": one name, not two speakers
@@ -353,6 +367,28 @@ def _table():
 
 
 _TABLE: dict = {}
+
+
+def _body_words(words: list[str]) -> int:
+    """How many of ``words`` name a body the actor table knows, two words or more ("United Nations Security
+    Council"), leaving a name after them; else 1."""
+    aliases = _multiword_aliases()
+    for n in range(min(5, len(words) - 1), 1, -1):
+        if " ".join(words[:n]).casefold() in aliases:
+            return n
+    return 1
+
+
+def _multiword_aliases() -> set[str]:
+    if "multiword" not in _TABLE:
+        _TABLE["multiword"] = {alias.casefold() for alias, _ in _table().aliases() if " " in alias}
+    return _TABLE["multiword"]
+
+
+_ENVOYS = {"envoy", "ambassador", "representative", "coordinator", "rapporteur", "adviser", "advisor"}
+# Titles accredited to a body or state: "Ambassador to the United Nations", "envoy to Sudan".
+_ACCREDITED = {"ambassador", "ambassadors", "envoy", "envoys", "representative", "delegate"}
+_OFFICES = {"Office", "Bureau", "Palace", "Residence", "Secretariat", "Chancellery", "Cabinet"}
 
 
 def _keeps_period(word: str) -> bool:
