@@ -376,3 +376,7 @@ def test_envoys_speak_for_who_sends_them(finder):
     assert rows("The Israeli Prime Minister's Office said in a statement that the army would hold its fire.") == [
         ("Israeli Prime Minister's Office", None)
     ]
+    # a rank before the name is no title: the apposition before it says whom the officer speaks for
+    assert rows("Israel's military spokesman, Lt. Col. Nadav Shoshani, said troops had returned fire.") == [
+        ("Nadav Shoshani", "Israel")
+    ]

@@ -206,6 +206,11 @@ def _office_name(state: str, title: str) -> str:
 
 
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
+# A military rank or a courtesy title before a name, which says nothing of whom its bearer speaks for.
+_RANK = re.compile(
+    r"(?i)(?:(?:lt|col|gen|maj|brig|adm|capt|sgt|cmdr|dr|mr|mrs|ms|rear|vice|lieutenant|colonel|general|major|"
+    r"brigadier|admiral|captain|sergeant|commander)\.?(?:\s+|-|$))+"
+)
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(
     r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})" + POSSESSIVE + r"\s+(?:[a-z][\w-]*\s+){0,2}$"
@@ -261,7 +266,10 @@ class SpeakerAttributor:
         self._acronyms = {m.group("acronym"): defined_name(m) for m in ACRONYM_DEFINED.finditer(text)}
         for mention in named:
             # "The European Union's foreign policy chief, Josep Borrell,": the title later descriptions refer to
-            mention.role = mention.role or self._apposed_title(text, mention, _ROLE_WORDS)
+            if not mention.role or _RANK.fullmatch(mention.role):
+                # "Israel's military spokesman, Lt. Col. Nadav Shoshani,": the rank alone is not the title
+                apposed = self._apposed_title(text, mention, _ROLE_WORDS)
+                mention.role = apposed or mention.role
             owner = _STATE_OWNER.search(text, max(0, mention.start - 40), mention.start)
             if mention.role and owner is not None and self.table.country_of(mention.role) is None:
                 if self.table.country_of(owner.group("owner")) is not None:  # "Ghana's President Kofi Mensah"
