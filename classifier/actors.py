@@ -61,6 +61,11 @@ _SPEAKS_FOR = re.compile(
     r"\b(?P<agent>" + _AGENTS + r")\s+(?P<prep>for|of|to)\s+"
     r"(?P<body>(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})"
 )
+# Where an envoy or ambassador is posted, which is not whom they serve: "envoy for the Horn of Africa",
+# "ambassador to the United Nations".
+POSTING = re.compile(
+    r"(?i)\b(?:envoys?|ambassadors?|representatives?|mediators?|coordinators?)\s+(?:for|to|in|on)\s.*$"
+)
 # "Brig Gen ... of U.S. Central Command", "commander of the UN mission": the body a titled officer serves
 _SERVES = re.compile(r"\bof\s+(?:the\s+)?(?P<body>[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})$")
 _OFFICER = re.compile(
@@ -175,12 +180,13 @@ class ActorTable:
         True
         """
         if role and role != speaker:
-            served = _SERVES.search(role) if _OFFICER.search(role) else None
+            served = _SERVES.search(POSTING.sub("", role)) if _OFFICER.search(role) else None
             if served and not re.fullmatch(r"(?i)state|defen[cs]e|foreign affairs", served.group("body")):
                 return served.group("body")
             body = _SPEAKS_FOR.search(role) or _TITLED_BY.match(role)
             named = re.sub(r"^(?:the|a|an)\s+", "", body.group("body").strip(" ,"), flags=re.IGNORECASE) if body else ""
-            if body is not None and "prep" in body.groupdict() and self._posted_to(body.group("prep"), named):
+            posting = body is not None and "prep" in body.groupdict()
+            if posting and self._posted_to(body.group("agent"), body.group("prep"), named):
                 # "UN envoy for Syria", "Russia's ambassador to the UN": the body or state that sends them
                 return self._sender(role[: body.start("agent")])
             if named and _key(named) != _key(speaker) and named[:1].isupper():
@@ -205,12 +211,15 @@ class ActorTable:
                 return found.id
         return None
 
-    def _posted_to(self, preposition: str, named: str) -> bool:
-        """An ambassador or envoy "to" a body or state, or "for" a state: where they are posted, not who sends them."""
+    def _posted_to(self, agent: str, preposition: str, named: str) -> bool:
+        """An ambassador or envoy "to" a body or state, or "for" a place ("envoy for Syria", "for Western
+        Sahara"): where they are posted, not who sends them; a spokesperson "for" anyone speaks for them."""
         if preposition == "to":
             return True
+        if preposition != "for" or not re.fullmatch(r"(?i)envoy|ambassador|representative|mediator", agent):
+            return False
         actor = self.by_alias.get(_key(named))
-        return preposition == "for" and actor is not None and actor.type == "government"
+        return actor is None or actor.type == "government"
 
     def _sender(self, before: str) -> str | None:
         """The body or state named before an envoy's title ("UN", "U.S.", "Russia's", "the Chinese"), if any."""

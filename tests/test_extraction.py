@@ -380,3 +380,23 @@ def test_envoys_speak_for_who_sends_them(finder):
     assert rows("Israel's military spokesman, Lt. Col. Nadav Shoshani, said troops had returned fire.") == [
         ("Nadav Shoshani", "Israel")
     ]
+    # the parser hangs the apposed name on the posting; the abbreviation's period does not end the title; a
+    # region is a posting too
+    assert rows("The United Nations envoy for Syria, Geir Pedersen, said the parties would meet again.") == [
+        ("Geir Pedersen", "UN")
+    ]
+    assert rows("The U.N. envoy for Libya, Ghassan Salame, urged foreign powers to stop sending weapons.") == [
+        ("Ghassan Salame", "UN")
+    ]
+    assert rows("Olusegun Obasanjo, the AU's envoy for the Horn of Africa, said both sides would disarm.") == [
+        ("Olusegun Obasanjo", "African Union")
+    ]
+
+
+def test_a_nationality_is_not_read_off_an_envoys_posting(finder):
+    # the UN "envoy for Syria" is no Syrian: "the Norwegian diplomat" can still be him
+    text = (
+        "The United Nations envoy for Syria, Geir Pedersen, said on Tuesday that the parties would meet again.\n\n"
+        '"There is no military solution to this conflict," the Norwegian diplomat told reporters.'
+    )
+    assert speakers(finder(text)) == ["Geir Pedersen", "Geir Pedersen"]

@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from classifier.actors import POSSESSIVE, ActorTable
+from classifier.actors import POSSESSIVE, POSTING, ActorTable
 from classifier.extract.cues import CUE, right_after
 from classifier.extract.mentions import Mention
 from classifier.extract.segment import Sentence
@@ -146,11 +146,21 @@ _AGENT_WORDS = r"spokes(?:man|woman|person)|press secretary|envoy|ambassador|rep
 _ROLE_WORDS = _AGENT_WORDS + r"|minister|secretary|president|chief|head|leader|commander|general|chairman|premier"
 
 
+# Any character but a comma or a full stop; the period of an abbreviation ("The U.N. envoy") is no full stop.
+_NO_STOP = r"(?:[^,.]|(?<=[A-Z])\.)"
+
+
 def _titles(heads: str) -> tuple[re.Pattern, re.Pattern]:
     """A title with one of ``heads`` set after a name by commas, and one set before it."""
     after = re.compile(r",\s+(?P<title>(?:a\s+|an\s+|the\s+)?[^,]{0,60}?\b(?:" + heads + r")\b[^,]{0,50}),")
     before = re.compile(
-        r"(?P<title>(?:[Tt]he|[Aa]n?|[A-Z][\w.\u2019'-]*['\u2019]s)\s+[^,.]{0,60}?\b(?:" + heads + r")[^,.]{0,30}),\s+$"
+        r"(?P<title>(?:[Tt]he|[Aa]n?|[A-Z][\w.\u2019'-]*['\u2019]s)\s+"
+        + _NO_STOP
+        + r"{0,60}?\b(?:"
+        + heads
+        + r")"
+        + _NO_STOP
+        + r"{0,30}),\s+$"
     )
     return after, before
 
@@ -434,6 +444,11 @@ class SpeakerAttributor:
             return after.group("title")
         before = before_pattern.search(text, max(0, mention.start - 80), mention.start)
         return before.group("title") if before is not None and text[mention.end : mention.end + 1] == "," else ""
+
+    def _role_country(self, role: str) -> str | None:
+        """The state a person's title says they belong to, less the posting of an envoy or ambassador: the UN
+        "envoy for Syria" is no Syrian, "Russia's ambassador to the UN" is Russian."""
+        return self.table.country_of(POSTING.sub("", role))
 
     def _with_role(self, attribution: Attribution, named: list[Mention]) -> Attribution:
         """Give a resolved person the title they were introduced with, wherever in the article that was."""
@@ -721,7 +736,7 @@ class SpeakerAttributor:
                 continue
             if candidate.is_organisation or candidate.name in self.places or not self._is_person(candidate, before):
                 return None
-            theirs = self.table.country_of(candidate.role or self._role_from_earlier(candidate, before))
+            theirs = self._role_country(candidate.role or self._role_from_earlier(candidate, before))
             return None if country is not None and theirs is not None and theirs != country else candidate
         return None
 
@@ -741,7 +756,7 @@ class SpeakerAttributor:
             actor = self.table.resolve(candidate.name)
             if actor is not None and actor.type != "person":
                 continue  # "the Gulf Clan drug cartel": a body the table knows, whatever its words look like
-            theirs = self.table.country_of(candidate.role or self._role_from_earlier(candidate, before))
+            theirs = self._role_country(candidate.role or self._role_from_earlier(candidate, before))
             if country is not None and theirs is not None and theirs != country:
                 continue
             name = self._full_name(candidate, before)
@@ -1047,7 +1062,7 @@ class SpeakerAttributor:
                 continue
             if not earlier.person:
                 continue
-            theirs = self.table.country_of(earlier.role) if earlier.role else None
+            theirs = self._role_country(earlier.role) if earlier.role else None
             if country is not None and theirs is not None and theirs != country:
                 return None
             return Attribution(earlier.speaker, description, earlier.role, person=True)
@@ -1140,7 +1155,7 @@ class SpeakerAttributor:
         country = self.table.country_of(" ".join(description.text.split()[1:-1]))
         for candidate in reversed(before):
             role = candidate.role.lower()
-            theirs = self.table.country_of(candidate.role or self._role_from_earlier(candidate, before))
+            theirs = self._role_country(candidate.role or self._role_from_earlier(candidate, before))
             if country is not None and theirs is not None and theirs != country:
                 continue
             if fits is None:

@@ -677,7 +677,12 @@ def _named_apposition(noun):
     """The name set beside a description: "its foreign policy chief, Josep Borrell," -> Borrell."""
     if noun.tag_ not in ("NN", "NNS"):
         return None
-    return next((c for c in noun.rights if c.dep_ in ("appos", "compound") and c.tag_ in ("NNP", "NNPS")), None)
+    found = next((c for c in noun.rights if c.dep_ in ("appos", "compound") and c.tag_ in ("NNP", "NNPS")), None)
+    if found is None:
+        # "The United Nations envoy for Syria, Geir Pedersen, said": the parser hangs the name on the posting
+        posting = [g for c in noun.rights if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        found = next((a for p in posting for a in p.rights if a.dep_ == "appos" and a.tag_ == "NNP"), None)
+    return found
 
 
 def _body_start(text: str, sentence: Sentence) -> int:
