@@ -400,3 +400,19 @@ def test_a_nationality_is_not_read_off_an_envoys_posting(finder):
         '"There is no military solution to this conflict," the Norwegian diplomat told reporters.'
     )
     assert speakers(finder(text)) == ["Geir Pedersen", "Geir Pedersen"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Najib Mikati told reporters after the meeting that the army was ready to deploy.",
+        '"We are ready to deploy the army," Najib Mikati told reporters after the meeting.',
+    ],
+)
+def test_a_ledes_title_is_the_person_the_next_paragraph_names(finder, second):
+    # wire copy gives the subject's title in the lede and the name in the next paragraph
+    text = (
+        "BEIRUT, Oct 2 (AP) — Lebanon's caretaker prime minister on Wednesday urged the international community "
+        "to press Israel to accept a ceasefire.\n\n" + second
+    )
+    assert speakers(finder(text)) == ["Najib Mikati", "Najib Mikati"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from classifier.actors import POSSESSIVE, POSTING, ActorTable
 from classifier.extract.cues import CUE, right_after
 from classifier.extract.mentions import Mention
-from classifier.extract.segment import Sentence
+from classifier.extract.segment import DATELINE, Sentence
 from classifier.extract.spans import RawStatement
 
 # A group of a body's officials speaking as the body: "ASEAN foreign ministers", "Philippine officials".
@@ -216,6 +216,16 @@ def _office_name(state: str, title: str) -> str:
 
 
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
+# A paragraph that opens with a person's full name speaking: "\n\nNajib Mikati told reporters".
+_NEXT_SPEAKER = re.compile(
+    r"\s*\n\s*(?P<name>[A-Z][\w\u2019'-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w\u2019'-]+){1,3}),?\s+"
+    r"(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+|also\s+|later\s+)?(?P<cue>\w+)"
+)
+# ... or with a quotation its speaker's full name closes: '\n\n"No-one has the right ...," Hassan Sheikh Mohamud told'.
+_NEXT_QUOTED = re.compile(
+    r"\s*\n\s*[\"\u201c][^\"\u201c\u201d\n]{1,800}[\"\u201d]\s*"
+    r"(?P<name>[A-Z][\w\u2019'-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w\u2019'-]+){1,3})\s+(?P<cue>\w+)"
+)
 # A military rank or a courtesy title before a name, which says nothing of whom its bearer speaks for.
 _RANK = re.compile(
     r"(?i)(?:(?:lt|col|gen|maj|brig|adm|capt|sgt|cmdr|dr|mr|mrs|ms|rear|vice|lieutenant|colonel|general|major|"
@@ -808,7 +818,18 @@ class SpeakerAttributor:
             if country is None or states - {country} or not (states or alone):
                 continue
             return re.sub(r"['\u2019]s$", "", match.group(1))
-        return None
+        return self._named_next(text, mention)
+
+    @staticmethod
+    def _named_next(text: str, mention: Mention) -> str | None:
+        """The lede's "Lebanon's caretaker prime minister urged ..." is the person whose full name opens the next
+        paragraph as its speaker ("Najib Mikati told reporters ..."), the way wire copy names its subject."""
+        paragraph_end = text.find("\n", mention.end)
+        lede = DATELINE.match(text, text.rfind("\n", 0, mention.start) + 1)
+        if paragraph_end < 0 or not (opens_sentence(text, mention.start) or (lede and lede.end() == mention.start)):
+            return None
+        following = _NEXT_SPEAKER.match(text, paragraph_end) or _NEXT_QUOTED.match(text, paragraph_end)
+        return following.group("name") if following is not None and CUE.match(following.group("cue")) else None
 
     def _state_of_adjective(self, name: str) -> str | None:
         """The state a lone adjective left of a body's name stands for ("Philippine", "Greek"), or None for a name."""
