@@ -709,3 +709,15 @@ def test_constructions_of_the_sixth_round(finder, text, expected):
 )
 def test_constructions_of_the_seventh_round(finder, text, expected):
     assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the small parser's misreadings of two wire constructions, repaired
+        ("In an interview with the BBC, Sudan's army chief said there would be no talks.", ["Sudan's army chief"]),
+        ("The statement, issued by the Arab League's secretariat, called for an immediate ceasefire.", ["Arab League"]),
+    ],
+)
+def test_subjects_the_parser_sets_aside(finder, text, expected):
+    assert [s["speaker"] for s in finder(text)] == expected

@@ -254,12 +254,24 @@ class ParseLinker:
             self._sources[verb.i] = agent  # "by the Quartet"
             return self._mentions(text, sentence, [target])
         if _misparsed_finite(verb):
+            owners = self._owners(verb.head) if verb.head.dep_ == "ROOT" else []
+            if owners:
+                # "The statement, issued by the Arab League's secretariat, called for": the whole sentence parsed
+                # as the statement's noun phrase; its issuer speaks
+                self._sources[verb.i] = verb.head
+                return self._mentions(text, sentence, owners)
             return None  # the parse went wrong around it: let the rules read the sentence
         quoted = _quoted_as_saying(verb)
         if quoted is not None:
             self._sources[verb.i] = quoted  # "Tehran radio quoted Speaker Rafsanjani as saying": the one quoted
             return self._mentions(text, sentence, [quoted], any_noun=True)
         current = verb
+        aside = _subject_in_apposition(verb)
+        if aside is not None:
+            # "In an interview with the BBC, Sudan's army chief said": the parser sets the subject beside the
+            # fronted phrase's noun
+            self._sources[verb.i] = aside
+            return self._mentions(text, sentence, [aside], any_noun=verb.lower_ in SAYING)
         for _ in range(6):
             subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
             if subjects and current.dep_ == "conj" and _continues_a_list(subjects[0]):
@@ -619,6 +631,22 @@ def _asked_about(verb) -> bool:
             return any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in token.children)
         token = token.head
     return False
+
+
+def _subject_in_apposition(verb):
+    """The noun the parser hangs as an apposition on a fronted phrase right before a subjectless main verb ("In an
+    interview with the BBC, Sudan's army chief said"), or None."""
+    if verb.dep_ != "ROOT" or any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children):
+        return None
+    before = verb.doc[verb.i - 1] if verb.i else None
+    while before is not None and before.dep_ in ("advmod", "npadvmod") and before.i:
+        before = verb.doc[before.i - 1]  # "..., the army chief on Sunday said"
+    if before is None:
+        return None
+    head = before if before.dep_ == "appos" else before.head if before.head.dep_ == "appos" else None
+    if head is None or head.right_edge.i >= verb.i or head.tag_ not in ("NN", "NNS", "NNP", "NNPS"):
+        return None
+    return head if head.head.dep_ == "pobj" else None
 
 
 def _misparsed_finite(verb) -> bool:
