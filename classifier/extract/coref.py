@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from classifier.actors import POSSESSIVE, POSTING, ActorTable
 from classifier.extract.cues import CUE, right_after
-from classifier.extract.mentions import Mention
+from classifier.extract.mentions import Mention, split_title
 from classifier.extract.segment import DATELINE, Sentence
 from classifier.extract.spans import RawStatement
 
@@ -218,13 +218,13 @@ def _office_name(state: str, title: str) -> str:
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
 # A paragraph that opens with a person's full name speaking: "\n\nNajib Mikati told reporters".
 _NEXT_SPEAKER = re.compile(
-    r"\s*\n\s*(?P<name>[A-Z][\w\u2019'-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w\u2019'-]+){1,3}),?\s+"
+    r"\s*\n\s*(?P<name>[A-Z][\w\u2019'-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w\u2019'-]+){1,5}),?\s+"
     r"(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+|also\s+|later\s+)?(?P<cue>\w+)"
 )
 # ... or with a quotation its speaker's full name closes: '\n\n"No-one has the right ...," Hassan Sheikh Mohamud told'.
 _NEXT_QUOTED = re.compile(
     r"\s*\n\s*[\"\u201c][^\"\u201c\u201d\n]{1,800}[\"\u201d]\s*"
-    r"(?P<name>[A-Z][\w\u2019'-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w\u2019'-]+){1,3})\s+(?P<cue>\w+)"
+    r"(?P<name>[A-Z][\w\u2019'-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w\u2019'-]+){1,5})\s+(?P<cue>\w+)"
 )
 # A military rank or a courtesy title before a name, which says nothing of whom its bearer speaks for.
 _RANK = re.compile(
@@ -829,7 +829,9 @@ class SpeakerAttributor:
         if paragraph_end < 0 or not (opens_sentence(text, mention.start) or (lede and lede.end() == mention.start)):
             return None
         following = _NEXT_SPEAKER.match(text, paragraph_end) or _NEXT_QUOTED.match(text, paragraph_end)
-        return following.group("name") if following is not None and CUE.match(following.group("cue")) else None
+        if following is None or not CUE.match(following.group("cue")):
+            return None
+        return split_title(following.group("name"))[0] or None  # "Sheikh Mohammed bin Abdulrahman Al Thani"
 
     def _state_of_adjective(self, name: str) -> str | None:
         """The state a lone adjective left of a body's name stands for ("Philippine", "Greek"), or None for a name."""
