@@ -408,6 +408,7 @@ def test_a_nationality_is_not_read_off_an_envoys_posting(finder):
         "Najib Mikati told reporters after the meeting that the army was ready to deploy.",
         '"We are ready to deploy the army," Najib Mikati told reporters after the meeting.',
         "Prime Minister Najib Mikati told reporters after the meeting that the army was ready to deploy.",
+        "Najib Mikati, speaking after the meeting, said the army was ready to deploy.",
     ],
 )
 def test_a_ledes_title_is_the_person_the_next_paragraph_names(finder, second):

@@ -218,7 +218,8 @@ def _office_name(state: str, title: str) -> str:
 _BARE_MILITARY = re.compile(r"(?i)the\s+(?:military|army|armed\s+forces|junta|defen[cs]e\s+forces)")
 # A paragraph that opens with a person's full name speaking: "\n\nNajib Mikati told reporters".
 _NEXT_SPEAKER = re.compile(
-    r"\s*\n\s*(?P<name>[A-Z][\w\u2019'-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w\u2019'-]+){1,5}),?\s+"
+    r"\s*\n\s*(?P<name>[A-Z][\w\u2019'-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w\u2019'-]+){1,5})"
+    r"(?:,\s+[^,\n]{1,80},)?\s+"  # "Abbas Araghchi, speaking in Istanbul, said"
     r"(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+|also\s+|later\s+)?(?P<cue>\w+)"
 )
 # ... or with a quotation its speaker's full name closes: '\n\n"No-one has the right ...," Hassan Sheikh Mohamud told'.
