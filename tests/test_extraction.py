@@ -418,3 +418,12 @@ def test_a_ledes_title_is_the_person_the_next_paragraph_names(finder, second):
         "to press Israel to accept a ceasefire.\n\n" + second
     )
     assert speakers(finder(text)) == ["Najib Mikati", "Najib Mikati"]
+
+
+def test_the_two_leaders_are_the_pair_named_together_last(finder):
+    text = (
+        "Chad's Idriss Deby and Sudan's Omar al-Bashir signed a pact in Dakar on Thursday. Senegalese President "
+        "Abdoulaye Wade, who brokered the deal, called it a victory for Africa.\n\n"
+        "In a joint declaration, the two presidents said they would set up a contact group."
+    )
+    assert speakers(finder(text))[-2:] == ["Idriss Deby", "Omar al-Bashir"]

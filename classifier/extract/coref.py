@@ -227,6 +227,9 @@ _NEXT_QUOTED = re.compile(
     r"\s*\n\s*[\"\u201c][^\"\u201c\u201d\n]{1,800}[\"\u201d]\s*"
     r"(?P<name>[A-Z][\w\u2019'-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w\u2019'-]+){1,5})\s+(?P<cue>\w+)"
 )
+# Two speakers named together before, as one description: "the two leaders", "both sides".
+_PAIR = re.compile(r"(?i)(?:the\s+two|both(?:\s+the)?)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+s|men|women)")
+_PEOPLE = {"leaders", "presidents", "ministers", "men", "women", "premiers", "envoys", "officials", "diplomats"}
 # A military rank or a courtesy title before a name, which says nothing of whom its bearer speaks for.
 _RANK = re.compile(
     r"(?i)(?:(?:lt|col|gen|maj|brig|adm|capt|sgt|cmdr|dr|mr|mrs|ms|rear|vice|lieutenant|colonel|general|major|"
@@ -341,11 +344,28 @@ class SpeakerAttributor:
                 group = next((g for g in reversed(groups) if resolved[0].speaker in [a.speaker for a in g]), None)
                 if group is not None:
                     resolved = [Attribution(a.speaker, mention, a.role, a.person) for a in group]
+            pair = _PAIR.fullmatch(mention.text) if mention is not None else None
+            if pair is not None and len(resolved) == 1:
+                # "The two leaders pledged ...", "Both sides": the two named together last
+                two = self._last_pair(text, mention, named, pair.group("noun").lower() in _PEOPLE)
+                if two:
+                    resolved = [Attribution(m.name, mention, m.role, person=not m.is_organisation) for m in two]
             if len(resolved) > 1:
                 groups.append(resolved)
             spoken.extend(resolved)
             results.append((statement, resolved))
         return results
+
+    def _last_pair(self, text: str, mention: Mention, named: list[Mention], people: bool) -> list[Mention]:
+        """The two people (or states) named together last before ``mention``, joined by "and" in one sentence
+        ("Chad's Idriss Deby and Sudan's Omar al-Bashir"), within a few paragraphs; empty when there is none."""
+        before = [m for m in named if m.end <= mention.start and mention.start - m.start < 2000]
+        kind = [m for m in before if self._is_person(m, before) == people and not m.locative]
+        for first, second in reversed(list(zip(kind, kind[1:]))):
+            between = text[first.end : second.start]
+            if len(between) <= 80 and re.search(r"\band\b", between) and not re.search(r"[.;\n]", between):
+                return [first, second] if first.name != second.name else []
+        return []
 
     def _relayed(
         self, text: str, statement: RawStatement, mention: Mention, sentences: list[Sentence], named: list[Mention]
