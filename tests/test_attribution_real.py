@@ -721,3 +721,16 @@ def test_constructions_of_the_seventh_round(finder, text, expected):
 )
 def test_subjects_the_parser_sets_aside(finder, text, expected):
     assert [s["speaker"] for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an unnamed official in or at a body speaks as the body, as one "for" it does
+        ("An official at the State Department said the talks would resume.", ["State Department"]),
+        ("A senior official in the Prime Minister's Office said the cabinet would meet.", ["Prime Minister's Office"]),
+        ("A spokesman for U.N. Secretary-General Antonio Guterres said he was alarmed.", ["Antonio Guterres"]),
+    ],
+)
+def test_an_unnamed_official_in_a_body(finder, text, expected):
+    assert [s["speaker"] for s in finder(text)] == expected

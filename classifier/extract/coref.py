@@ -1002,12 +1002,14 @@ class SpeakerAttributor:
             return body.lower()  # "a senior government official": the caller finds whose government
         if body.lower() == "administration":
             return "United States"  # "a senior administration official": wire copy's phrase for Washington
-        after = re.match(r"\s+for\s+(?:the\s+)?", text[mention.end : mention.end + 12])
+        # "a spokesman for the Kremlin", "an official in Prime Minister Benjamin Netanyahu's office"
+        after = re.match(r"\s+(?:for|in|at|with|within)\s+(?:the\s+)?", text[mention.end : mention.end + 14])
         if after:
             start = mention.end + after.end()
             owner = next((m for m in named if m.start == start), None)
-            if owner is not None:
-                return owner.name
+            person = owner is not None and bool(owner.role) and not owner.is_organisation
+            if owner is not None and not (person and not after.group().strip().startswith("for")):
+                return owner.name  # for a person or a body; in a body, not "in Prime Minister Netanyahu's office"
         return None
 
     @staticmethod
