@@ -730,6 +730,9 @@ def test_subjects_the_parser_sets_aside(finder, text, expected):
         ("An official at the State Department said the talks would resume.", ["State Department"]),
         ("A senior official in the Prime Minister's Office said the cabinet would meet.", ["Prime Minister's Office"]),
         ("A spokesman for U.N. Secretary-General Antonio Guterres said he was alarmed.", ["Antonio Guterres"]),
+        # officials placed in a capital speak for its state; in another town they stay unnamed officials
+        ("Officials in Kinshasa said the rebels had not withdrawn.", ["Democratic Republic of the Congo"]),
+        ("Officials in Goma said the rebels had not withdrawn.", ["Officials"]),
     ],
 )
 def test_an_unnamed_official_in_a_body(finder, text, expected):

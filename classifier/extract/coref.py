@@ -193,6 +193,8 @@ _MEMBERS = re.compile(
     r"(?i)(?:the\s+|some\s+|several\s+)?(?:deputies|members|lawmakers|legislators|officials|leaders|ministers|"
     r"representatives|envoys|diplomats|delegates)"
 )
+# Officials placed in a capital, which the actor table knows: "officials in Kinshasa".
+_SEATED_IN = re.compile(r"\s+in\s+(?P<place>[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)?)\b")
 _MEMBERS_OF = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?(?:(?:[a-z][\w-]*)\s+){0,2}")
 # The press at a briefing, whose questions a later "he said" answers rather than continues.
 _REPORTERS = re.compile(r"(?i)(?:the\s+)?(?:reporters?|journalists?|correspondents?)")
@@ -539,6 +541,10 @@ class SpeakerAttributor:
         if owner is not None:
             # "Deputies of the conservative New Democracy party accused him": the body they belong to
             return Attribution(self._acronyms.get(owner.name, owner.name), mention, mention.text)
+        seat = _SEATED_IN.match(text, mention.end) if _MEMBERS.fullmatch(mention.text) else None
+        capital = self.table.resolve(seat.group("place")) if seat is not None else None
+        if capital is not None and capital.type == "government":
+            return Attribution(capital.id, mention, mention.text)  # "Officials in Kinshasa said": the state
         if re.fullmatch(
             r"(?i)(?:a|an)\s+spokes(?:man|woman|person)(?:\s+for\s+the\s+\w+)?", self._with_for(text, mention)
         ):
