@@ -55,8 +55,9 @@ def _label_studio() -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     steps = {
         f"python -m venv {VENV}": [sys.executable, "-m", "venv", str(VENV)],
+        # sentry-sdk 3 dropped an option Label Studio 1.23 passes at start-up ("Unknown option 'send_default_pii'")
         "pip install label-studio": [str(VENV / "bin" / "python"), "-m", "pip", "install", "-q",
-                                     "--disable-pip-version-check", "label-studio"],
+                                     "--disable-pip-version-check", "label-studio", "sentry-sdk<3"],
     }  # fmt: skip
     for name, step in steps.items():
         done = subprocess.run(step, capture_output=True, text=True, timeout=3600)
