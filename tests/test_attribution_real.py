@@ -737,3 +737,20 @@ def test_subjects_the_parser_sets_aside(finder, text, expected):
 )
 def test_an_unnamed_official_in_a_body(finder, text, expected):
     assert [s["speaker"] for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the bodies whose heads of state speak
+        (
+            "The heads of state of the East African Community (EAC) and the Southern African Development Community "
+            "(SADC) said in a communique that all foreign forces must leave Congolese territory.",
+            ["East African Community", "Southern African Development Community"],
+        ),
+        # a fact the media report is no statement of the media's state
+        ("Far-right ministers voted against the deal, according to Israeli media.", []),
+    ],
+)
+def test_heads_of_state_and_media_reports(finder, text, expected):
+    assert [s["speaker"] for s in finder(text)] == expected

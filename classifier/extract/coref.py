@@ -190,12 +190,14 @@ _ARMED_DESCRIPTION = re.compile(
 )
 # Members of a body named after them: "Deputies of the opposition New Democracy party", "officials from the AU".
 _MEMBERS = re.compile(
-    r"(?i)(?:the\s+|some\s+|several\s+)?(?:deputies|members|lawmakers|legislators|officials|leaders|ministers|"
+    r"(?i)(?:the\s+|some\s+|several\s+)?(?:deputies|members|lawmakers|legislators|officials|leaders|ministers|heads|"
     r"representatives|envoys|diplomats|delegates)"
 )
 # Officials placed in a capital, which the actor table knows: "officials in Kinshasa".
 _SEATED_IN = re.compile(r"\s+in\s+(?P<place>[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)?)\b")
-_MEMBERS_OF = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?(?:(?:[a-z][\w-]*)\s+){0,2}")
+_MEMBERS_OF = re.compile(
+    r"\s+(?:of\s+(?:state|government)(?:\s+and\s+government)?\s+)?(?:of|from)\s+(?:the\s+)?(?:(?:[a-z][\w-]*)\s+){0,2}"
+)  # "The heads of state of the East African Community"
 # The press at a briefing, whose questions a later "he said" answers rather than continues.
 _REPORTERS = re.compile(r"(?i)(?:the\s+)?(?:reporters?|journalists?|correspondents?)")
 # A state's body named with no owner: "the government", "the energy ministry", "the presidency".

@@ -53,8 +53,9 @@ INVERTIBLE = REPORTING | {"wrote", "writes", "tweeted", "continued", "explained"
 LOCATIVE_PHRASE = re.compile(r"\s(?:in|at|from|near|outside)\s+(?:[A-Z][\w'.-]*\s*)+")
 # "according to Israeli figures": a source for numbers, not somebody's statement.
 FIGURES = re.compile(
-    r"\s*(?:[A-Z][\w-]*\s+)?(?:figures|estimates|data|statistics|tallies|tally|counts|numbers|records|reports)\b"
-)
+    r"\s*(?:[A-Z][\w-]*\s+)?(?:state(?:-run)?\s+)?(?:figures|estimates|data|statistics|tallies|tally|counts|numbers|"
+    r"records|reports|media|newspapers?|television|radio)\b"
+)  # ... or facts reported: "voted against the deal, according to Israeli media"
 # "according to a statement from the U.N. humanitarian office OCHA"
 ACCORDING_GAP = re.compile(
     r"\s{0,2}(?:(?:a|an|the)\s+(?:joint\s+|written\s+)?(?:statement|communique)\s+(?:from|by|issued\s+by)\s+)?"
