@@ -260,6 +260,11 @@ class ParseLinker:
                 # as the statement's noun phrase; its issuer speaks
                 self._sources[verb.i] = verb.head
                 return self._mentions(text, sentence, owners)
+            named = _named_apposition(verb.head) if verb.head.dep_ == "ROOT" else None
+            if named is not None:
+                # "The Arab League chief, Ahmed Aboul Gheit, called on": the name set beside the title speaks
+                self._sources[verb.i] = verb.head
+                return self._mentions(text, sentence, [named])
             return None  # the parse went wrong around it: let the rules read the sentence
         quoted = _quoted_as_saying(verb)
         if quoted is not None:
