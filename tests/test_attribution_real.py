@@ -755,3 +755,23 @@ def test_an_unnamed_official_in_a_body(finder, text, expected):
 )
 def test_heads_of_state_and_media_reports(finder, text, expected):
     assert [s["speaker"] for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title that only refers to its body ("A spokesman", "The group's spokesman") serves the body that just
+        # spoke
+        (
+            "The TPLF said it had made concessions. The group's spokesman, Getachew Reda, said the deal was not "
+            "perfect.",
+            [("TPLF", None), ("Getachew Reda", "TPLF")],
+        ),
+        (
+            "A spokesman for U.N. Secretary-General Antonio Guterres said he was alarmed.",
+            [("Antonio Guterres", None)],
+        ),
+    ],
+)
+def test_a_spokesman_of_the_body_that_just_spoke(finder, text, expected):
+    assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected

@@ -234,6 +234,12 @@ _NEXT_QUOTED = re.compile(
 # Two speakers named together before, as one description: "the two leaders", "both sides".
 _PAIR = re.compile(r"(?i)(?:the\s+two|both(?:\s+the)?)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+s|men|women)")
 _PEOPLE = {"leaders", "presidents", "ministers", "men", "women", "premiers", "envoys", "officials", "diplomats"}
+# A spokesperson's or officer's title whose body is only referred to: "A spokesman", "Its director general", "The
+# group's spokesman".
+_ANAPHORIC_AGENT = re.compile(
+    r"(?i)(?:a|an|its|their|the\s+(?:group|ministry|movement|army|military|council|agency|organi[sz]ation)['\u2019]s)\s+"
+    r"(?:[a-z]+\s+)?(?:spokes(?:man|woman|person)|director[- ]general|chief|head|representative|envoy)"
+)
 # A military rank or a courtesy title before a name, which says nothing of whom its bearer speaks for.
 _RANK = re.compile(
     r"(?i)(?:(?:lt|col|gen|maj|brig|adm|capt|sgt|cmdr|dr|mr|mrs|ms|rear|vice|lieutenant|colonel|general|major|"
@@ -343,6 +349,11 @@ class SpeakerAttributor:
                 ]
             for attribution in resolved:
                 attribution.role = attribution.role or self._apposed_title(text, attribution.mention)
+                titled = attribution.mention is not None and attribution.mention.kind == "named"
+                titled = titled and attribution.person and not attribution.serves
+                if titled and _ANAPHORIC_AGENT.fullmatch(attribution.role):
+                    # "A spokesman, Randhir Jaiswal,", "Its director general, ...": for the body that spoke last
+                    attribution.serves = self._last_body(spoken, attribution.mention)
             if mention is not None and mention.text.lower() == "they" and len(resolved) == 1:
                 # "They also appealed to Washington": all of the group that spoke last, if it was one
                 group = next((g for g in reversed(groups) if resolved[0].speaker in [a.speaker for a in g]), None)
@@ -359,6 +370,16 @@ class SpeakerAttributor:
             spoken.extend(resolved)
             results.append((statement, resolved))
         return results
+
+    @staticmethod
+    def _last_body(spoken: list[Attribution], mention: Mention | None) -> str | None:
+        """The body (not a person) that spoke last, within a paragraph or so of ``mention``."""
+        for earlier in reversed(spoken):
+            if mention is None or earlier.mention is None or mention.start - earlier.mention.start > 600:
+                return None
+            if not earlier.person and earlier.speaker not in ("reporter", "unknown"):
+                return earlier.speaker
+        return None
 
     def _last_pair(self, text: str, mention: Mention, named: list[Mention], people: bool) -> list[Mention]:
         """The two people (or states) named together last before ``mention``, joined by "and" in one sentence
