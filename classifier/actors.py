@@ -63,9 +63,8 @@ _SPEAKS_FOR = re.compile(
 )
 # Where an envoy or ambassador is posted, which is not whom they serve: "envoy for the Horn of Africa",
 # "ambassador to the United Nations".
-POSTING = re.compile(
-    r"(?i)\b(?:envoys?|ambassadors?|representatives?|mediators?|coordinators?)\s+(?:for|to|in|on)\s.*$"
-)
+_POSTED = r"envoys?|ambassadors?|representatives?|mediators?|coordinators?"  # titles that are sent somewhere
+POSTING = re.compile(r"(?i)\b(?:" + _POSTED + r")\s+(?:for|to|in|on)\s.*$")
 # "Brig Gen ... of U.S. Central Command", "commander of the UN mission": the body a titled officer serves
 _SERVES = re.compile(r"\bof\s+(?:the\s+)?(?P<body>[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})$")
 _OFFICER = re.compile(
@@ -216,7 +215,7 @@ class ActorTable:
         Sahara"): where they are posted, not who sends them; a spokesperson "for" anyone speaks for them."""
         if preposition == "to":
             return True
-        if preposition != "for" or not re.fullmatch(r"(?i)envoy|ambassador|representative|mediator", agent):
+        if preposition != "for" or not re.fullmatch(_POSTED, agent, re.IGNORECASE):
             return False
         actor = self.by_alias.get(_key(named))
         return actor is None or actor.type == "government"

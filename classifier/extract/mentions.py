@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from classifier.actors import POSSESSIVE, ActorTable
+
 # Lower-case role words allowed inside a named mention ("State Department spokeswoman Morgan Ortagus").
 ROLE_WORDS = {
     "spokesman", "spokeswoman", "spokesperson", "spokespeople", "minister", "ministers", "ministry", "envoy",
@@ -119,7 +121,7 @@ BODY_HEADS = (
     "defence ministry|defense ministry|interior ministry|junta|security forces|office|agency"
 )
 _BODY = re.compile(
-    r"\.?(?:['\u2019]s|(?<=s)['\u2019])?\s+(?:(?:(?!(?:said|says|say|told|the|a|an|and|or|of|to|has|have|had|was|were|is|are|will|"
+    r"\.?" + POSSESSIVE + r"?\s+(?:(?:(?!(?:said|says|say|told|the|a|an|and|or|of|to|has|have|had|was|were|is|are|will|"
     r"would)\b)[a-z][\w-]*|Foreign|Defen[cs]e|Interior|Information)\s+){0,2}?(?:"
     + BODY_HEADS
     + r"|Ministry|Government|Army|Armed Forces|Presidency|Cabinet)\b(?:\s+(?:authorities|government|forces|junta)\b)?"
@@ -333,13 +335,14 @@ def _joined_by_and(text: str, run: list[tuple[int, int, str]], following: str) -
     Council", "Citizenship and Immigration Services", "Department of Peace Operations and Humanitarian Affairs")
     with no state or known actor after it ("the Ministry of Defence and Britain")."""
     joined, known = _and_names()
-    rest = text[run[0][0] :].casefold()
+    # only as far as the longest such name reaches: the rest of the article is not read at every "and"
+    rest = text[run[0][0] : run[0][0] + len(joined[0]) + 1].casefold() if joined else ""
     if any(rest.startswith(name) and not rest[len(name) : len(name) + 1].isalnum() for name in joined):
         return True
     last = run[-1][2].lower()
     words = [word.lower() for _, _, word in run]
     of_body = any(word in ORG_WORDS and later in ("of", "for") for word, later in zip(words, words[1:]))
-    return (last in NAME_NOUNS or of_body) and re.sub(r"['’]s$", "", following).casefold() not in known
+    return (last in NAME_NOUNS or of_body) and re.sub(POSSESSIVE + "$", "", following).casefold() not in known
 
 
 def _names_state(name: str) -> bool:
@@ -358,10 +361,8 @@ def _and_names() -> tuple[list[str], set[str]]:
 
 
 def _table():
-    """The bundled actor table, loaded once, when a name first needs it (it imports nothing from here)."""
+    """The bundled actor table, loaded once, when a name first needs it."""
     if "table" not in _TABLE:
-        from classifier.actors import ActorTable
-
         _TABLE["table"] = ActorTable.load()
     return _TABLE["table"]
 
