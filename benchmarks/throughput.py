@@ -33,7 +33,7 @@ import torch
 
 from classifier.extract import StatementExtractor
 from classifier.modeling import StanceModel, bf16_supported
-from classifier.pipeline import ArticleScorer
+from classifier.pipeline import ArticleScorer, make_extractor
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -221,6 +221,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--ray", type=int, default=0, metavar="N", help="also time one Ray worker on N articles")
     parser.add_argument("--ray-backend", default="torch", choices=["torch", "onnx", "onnx-int8"])
     parser.add_argument("--no-onnx", action="store_true", help="skip the ONNX Runtime backend")
+    parser.add_argument("--tagger", metavar="DIR", help="also time score with this trained tagger as the extractor")
     parser.add_argument("--output", help="also write the figures here as JSON")
     args = parser.parse_args(argv)
 
@@ -290,6 +291,12 @@ def main(argv: list[str] | None = None) -> dict:
                         "extraction_only_articles_per_s": round(extract_rate, 1),
                         "rules_extraction_only_articles_per_s": round(rules_extract_rate, 1),
                         "parser_ms_per_article": round(1000 / extract_rate - 1000 / rules_extract_rate, 1)}  # fmt: skip
+    if args.tagger:
+        # the optional trained tagger in the parse extractor's place (docs/extraction.md, "Ablation and cost")
+        tagged = ArticleScorer(model, make_extractor(args.tagger), batch_size=args.batch_size)
+        tagger_extract_rate = len(articles) / timed(lambda: [tagged.find(text, i) for i, text in articles], repeats=1)
+        figures["score"] |= {"tagger_extraction_only_articles_per_s": round(tagger_extract_rate, 1),
+                             "tagger_torch_fp32_articles_per_s": round(score_rate(tagged, articles)[0], 2)}  # fmt: skip
 
     # 4. How cost grows with article length.
     figures["by_length"] = []

@@ -267,7 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
         "eval-extraction",
         help="measure statement extraction and speaker attribution on annotated articles and PolNeAR",
         description="On annotated articles (--articles, e.g. data/articles/test): statement P/R/F1 and speaker, "
-        "on_behalf_of, actor and polarity accuracy; with --model, the end-to-end stance micro-F1 too. On PolNeAR "
+        "on_behalf_of, actor and polarity accuracy; with --model, the end-to-end stance micro-F1 too, beside the same "
+        "with any speaker counted right and the model on the gold statements. On PolNeAR "
         "(--polnear): content and source precision/recall/F1, exact and >= 50% token overlap, for all attributions "
         "and for the speech-cue subset. PolNeAR is not bundled: point --polnear at your copy.",
     )

@@ -502,7 +502,10 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None, errors:
     defaults to the parse-based one.
 
     With a stance ``model``, also the end-to-end stance micro-F1: a predicted (statement, speaker, stance) counts
-    only when the statement was found, with the right speaker, and the label is in the gold set. Pass a list as
+    only when the statement was found, with the right speaker, and the label is in the gold set. Beside it, the
+    same with the speaker check left out (``end_to_end_stance_any_speaker``: what perfect speakers would give with
+    this extraction and model) and the model on the gold statements (``stance_on_gold_statements``: what perfect
+    extraction would give), so the gap splits into statements, speakers and the stance model. Pass a list as
     ``errors`` to have it filled with the mistakes, one dict each (kind: missed, spurious, speaker or
     on_behalf_of; see :func:`_article_error`).
     """
@@ -513,7 +516,7 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None, errors:
     if not files:
         raise FileNotFoundError(f"no annotated articles (*.json beside *.txt) in {directory}")
     n_pred = n_gold = matched = speaker_ok = actor_ok = polarity_ok = principal_ok = 0
-    stance_tp = stance_pred = stance_gold = 0
+    stance_tp = stance_tp_found = stance_pred = stance_gold = 0
     oracle: list[tuple[str, str, tuple[str, ...]]] = []  # gold (text, speaker, stances): the model's own share
     for path in files:
         article_id, text, gold = read_annotated_article(path)
@@ -553,8 +556,10 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None, errors:
             principal_ok += principal
             if errors is not None and not (same and principal):
                 errors.append(_article_error(article_id, text, "speaker" if not same else "on_behalf_of", statement, g))
-            if model is not None and same:
-                stance_tp += len(set(statement["stances"]) & set(g.stances))
+            if model is not None:
+                right = len(set(statement["stances"]) & set(g.stances))
+                stance_tp += right if same else 0
+                stance_tp_found += right
             actor = statement["actor"]["id"] if statement["actor"] else None
             actor_ok += _same_name(actor, g.actor)
             polarity_ok += statement["polarity"] == g.polarity
@@ -579,6 +584,8 @@ def evaluate_articles(directory: str | Path, extractor=None, model=None, errors:
     if model is not None:
         report["end_to_end_stance"] = {"gold_labels": stance_gold, "predicted_labels": stance_pred}
         report["end_to_end_stance"].update(_prf(stance_tp, stance_pred, stance_tp, stance_gold))
+        # The same count with every found statement's speaker taken as right: the share of the gap that is speakers.
+        report["end_to_end_stance_any_speaker"] = _prf(stance_tp_found, stance_pred, stance_tp_found, stance_gold)
         # The same labels with extraction taken out: the model on the gold statements and speakers.
         predictions = model.predict([t for t, _, _ in oracle], [s for _, s, _ in oracle])
         tp = sum(len(set(p.stances) & set(g)) for p, (_, _, g) in zip(predictions, oracle))

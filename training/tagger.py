@@ -54,8 +54,9 @@ class TaggerSettings:
     window: int = 256  # word pieces per window, [CLS] and [SEP] included
     stride: int = 192  # at inference; training windows do not overlap, so each token is learnt from once
     epochs: float = 2.0  # dev F1 still rose from one epoch to two (docs/extraction.md)
-    # The time budget (about 10 minutes on 2 CPU cores): PolNeAR's train split has ~3,600 windows of 256 pieces.
-    max_windows: int = 5000  # all of PolNeAR train (3,629 windows): about 10 minutes on 2 CPU cores
+    # The time budget: PolNeAR's train split has ~3,600 windows of 256 pieces, about 10 minutes an epoch on 2 CPU
+    # cores (the default two epochs: 1,064 s of training on the quiet machine, docs/extraction.md).
+    max_windows: int = 5000  # all of PolNeAR train (3,629 windows)
     batch_size: int = 8  # more, smaller updates learn more than fewer large ones in so short a run
     learning_rate: float = 3e-4
     warmup_ratio: float = 0.1
