@@ -775,3 +775,49 @@ def test_heads_of_state_and_media_reports(finder, text, expected):
 )
 def test_a_spokesman_of_the_body_that_just_spoke(finder, text, expected):
     assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Its"/"Their" before a title is the body that just spoke: the title then names that body's organ
+        (
+            'Qatar said it was "cautiously optimistic." Its foreign ministry spokesman, Majed al-Ansari, told a '
+            "briefing that the gaps had narrowed.",
+            [("Qatar", None), ("Majed al-Ansari", "Qatar's foreign ministry")],
+        ),
+        # with no body before it, the title is left as it is
+        (
+            "Its foreign ministry spokesman, Majed al-Ansari, told a briefing that the gaps had narrowed.",
+            [("Majed al-Ansari", "Its foreign ministry")],
+        ),
+    ],
+)
+def test_a_title_owned_by_the_body_that_just_spoke(finder, text, expected):
+    assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # wire copy names its best-known people by surname alone; a pronoun or a title after one continues them
+        (
+            "Olusegun Obasanjo, the AU envoy, said the truce was holding.\n\nLavrov, speaking alongside his Turkish "
+            "counterpart in Antalya, said Russia was open to talks. He did not say when they might begin.",
+            ["Olusegun Obasanjo", "Lavrov", "Lavrov"],
+        ),
+        (
+            'Its foreign ministry spokesman, Majed al-Ansari, said the gaps had narrowed.\n\n"It is time for the guns '
+            'to fall silent," Guterres told the Security Council. The U.N. chief added that aid must get through.',
+            ["Majed al-Ansari", "Guterres", "Guterres"],
+        ),
+        # a body the table knows is no person, however short its name
+        (
+            "Olusegun Obasanjo said the truce was holding.\n\nHamas said it would study the proposal. He said the "
+            "talks would resume.",
+            ["Olusegun Obasanjo", "Hamas", "Olusegun Obasanjo"],
+        ),
+    ],
+)
+def test_a_person_named_by_surname_alone(finder, text, expected):
+    assert [s["speaker"] for s in finder(text)] == expected

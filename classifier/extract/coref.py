@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from classifier.actors import POSSESSIVE, POSTING, ActorTable
 from classifier.extract.cues import CUE, right_after
-from classifier.extract.mentions import Mention, split_title
+from classifier.extract.mentions import ORG_WORDS, Mention, split_title
 from classifier.extract.segment import DATELINE, Sentence
 from classifier.extract.spans import RawStatement
 
@@ -240,6 +240,10 @@ _ANAPHORIC_AGENT = re.compile(
     r"(?i)(?:a|an|its|their|the\s+(?:group|ministry|movement|army|military|council|agency|organi[sz]ation)['\u2019]s)\s+"
     r"(?:[a-z]+\s+)?(?:spokes(?:man|woman|person)|director[- ]general|chief|head|representative|envoy)"
 )
+# One capitalised word that can be a surname ("Guterres", "al-Sisi", "Ould-Cheikh"), not an acronym.
+_SURNAME = re.compile(r"(?:(?:al|el)-)?[A-Z][a-z\u00e0-\u024f'\u2019]+(?:-[A-Z][a-z\u00e0-\u024f]+)?")
+# A title whose owner is a body referred back to: "Its foreign ministry spokesman", "Their chief negotiator".
+_OWNED_BY_IT = re.compile(r"(?i)(?:its|their)\s+(?=[a-z])")
 # A military rank or a courtesy title before a name, which says nothing of whom its bearer speaks for.
 _RANK = re.compile(
     r"(?i)(?:(?:lt|col|gen|maj|brig|adm|capt|sgt|cmdr|dr|mr|mrs|ms|rear|vice|lieutenant|colonel|general|major|"
@@ -354,6 +358,11 @@ class SpeakerAttributor:
                 if titled and _ANAPHORIC_AGENT.fullmatch(attribution.role):
                     # "A spokesman, Randhir Jaiswal,", "Its director general, ...": for the body that spoke last
                     attribution.serves = self._last_body(spoken, attribution.mention)
+                elif titled and _OWNED_BY_IT.match(attribution.role):
+                    # "Its foreign ministry spokesman, Majed al-Ansari,": the ministry of the body that spoke last
+                    body = self._last_body(spoken, attribution.mention)
+                    if body is not None:
+                        attribution.role = _OWNED_BY_IT.sub(f"{body}'s ", attribution.role)
             if mention is not None and mention.text.lower() == "they" and len(resolved) == 1:
                 # "They also appealed to Washington": all of the group that spoke last, if it was one
                 group = next((g for g in reversed(groups) if resolved[0].speaker in [a.speaker for a in g]), None)
@@ -1078,7 +1087,7 @@ class SpeakerAttributor:
                     return asked  # '"...?" a reporter asked Misri. "...," he said': the answer is Misri's
                 questioned = True
                 continue  # '"...?" another reporter asked. "...," he said': whoever was answering them
-            if not earlier.person or pronoun.start - earlier.mention.start > 1500:
+            if not (earlier.person or self._surname_alone(earlier)) or pronoun.start - earlier.mention.start > 1500:
                 return None
             briefer = next(
                 (
@@ -1135,13 +1144,23 @@ class SpeakerAttributor:
                 if asked is not None:
                     return Attribution(asked.speaker, description, asked.role, person=True)
                 continue
-            if not earlier.person:
+            if not (earlier.person or self._surname_alone(earlier)):
                 continue
             theirs = self._role_country(earlier.role) if earlier.role else None
             if country is not None and theirs is not None and theirs != country:
                 return None
             return Attribution(earlier.speaker, description, earlier.role, person=True)
         return None
+
+    def _surname_alone(self, attribution: Attribution) -> bool:
+        """A speaker named by one capitalised word that is no place, body or actor the table knows: wire copy names
+        its best-known people by surname alone ("Guterres told the council", "Lavrov, speaking in Antalya, said")."""
+        mention, name = attribution.mention, attribution.speaker
+        if mention is None or mention.kind != "named" or mention.is_organisation or name in self.places:
+            return False
+        if not _SURNAME.fullmatch(name) or name.lower() in ORG_WORDS:
+            return False
+        return self.table.resolve(name) is None
 
     def _last_body_speaker(
         self, text: str, pronoun: Mention, spoken: list[Attribution], before: list[Mention]
