@@ -65,6 +65,11 @@ _SPEAKS_FOR = re.compile(
 # "ambassador to the United Nations".
 _POSTED = r"envoys?|ambassadors?|representatives?|mediators?|coordinators?"  # titles that are sent somewhere
 POSTING = re.compile(r"(?i)\b(?:" + _POSTED + r")\s+(?:for|to|in|on)\s.*$")
+# Everything after a spokesperson's "for" or "of", when it is one name: checked against the table whole.
+_AGENT_OF_NAME = re.compile(
+    r"\b(?P<agent>" + _AGENTS + r")\s+(?:for|of)\s+(?:the\s+)?(?P<body>[A-Z][^,()]*?)\s*(?:\([A-Z]{2,}\))?$"
+)
+_POSTED_AGENT = re.compile(r"(?i)" + _POSTED)  # "envoy for Syria": where they are sent, not whom they serve
 # "Brig Gen ... of U.S. Central Command", "commander of the UN mission": the body a titled officer serves
 _SERVES = re.compile(r"\bof\s+(?:the\s+)?(?P<body>[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,5})$")
 _OFFICER = re.compile(
@@ -179,6 +184,12 @@ class ActorTable:
         True
         """
         if role and role != speaker:
+            whole = _AGENT_OF_NAME.search(role)
+            known = self.resolve(whole.group("body")) if whole is not None else None
+            if known is not None and known.type != "person" and not _POSTED_AGENT.fullmatch(whole.group("agent")):
+                # "A spokesperson for the U.N. Office for the Coordination of Humanitarian Affairs": a name the table
+                # knows whole, "of" and "for" inside it included
+                return whole.group("body")
             served = _SERVES.search(POSTING.sub("", role)) if _OFFICER.search(role) else None
             if served and not re.fullmatch(r"(?i)state|defen[cs]e|foreign affairs", served.group("body")):
                 return served.group("body")

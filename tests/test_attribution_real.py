@@ -821,3 +821,24 @@ def test_a_title_owned_by_the_body_that_just_spoke(finder, text, expected):
 )
 def test_a_person_named_by_surname_alone(finder, text, expected):
     assert [s["speaker"] for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a long title set before a name by commas is the name's title, however many words the body has
+        (
+            "The acting head of the UN Support Mission in Libya (UNSMIL), Stephanie Williams, urged the rival camps "
+            "to accept a ceasefire.",
+            [("Stephanie Williams", "UNSMIL")],
+        ),
+        # a body the table knows whole, with "for" and "of" inside its name, is whom its spokesperson speaks for
+        (
+            "A spokesperson for the U.N. Office for the Coordination of Humanitarian Affairs, Jens Laerke, said aid "
+            "convoys had been blocked for weeks.",
+            [("Jens Laerke", "U.N. Office for the Coordination of Humanitarian Affairs")],
+        ),
+    ],
+)
+def test_long_titles_before_a_name(finder, text, expected):
+    assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected

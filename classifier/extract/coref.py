@@ -160,7 +160,7 @@ def _titles(heads: str) -> tuple[re.Pattern, re.Pattern]:
         + heads
         + r")"
         + _NO_STOP
-        + r"{0,30}),\s+$"
+        + r"{0,80}),\s+$"  # "A spokesperson for the U.N. Office for the Coordination of Humanitarian Affairs, "
     )
     return after, before
 
@@ -507,7 +507,7 @@ class SpeakerAttributor:
         after = after_pattern.match(text, mention.end)
         if after is not None:
             return after.group("title")
-        before = before_pattern.search(text, max(0, mention.start - 80), mention.start)
+        before = before_pattern.search(text, max(0, mention.start - 150), mention.start)
         return before.group("title") if before is not None and text[mention.end : mention.end + 1] == "," else ""
 
     def _role_country(self, role: str) -> str | None:
