@@ -842,3 +842,22 @@ def test_a_person_named_by_surname_alone(finder, text, expected):
 )
 def test_long_titles_before_a_name(finder, text, expected):
     assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a state word before the leader's title says whose office it is; a pronoun after it keeps the leader
+        (
+            "Ethiopian Prime Minister Abiy Ahmed's office said the talks had been frank. It added that Ethiopia "
+            "sought access to the sea.",
+            [("Ethiopia's Prime Minister's Office", "Abiy Ahmed"), ("Ethiopia's Prime Minister's Office", "Abiy Ahmed")],
+        ),
+        (
+            "Ukrainian President Volodymyr Zelenskiy's office said the talks had been frank.",
+            [("Ukraine's presidency", "Volodymyr Zelenskiy")],
+        ),
+    ],
+)
+def test_a_leaders_office_with_the_state_before_the_title(finder, text, expected):
+    assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected

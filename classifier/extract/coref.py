@@ -209,9 +209,10 @@ _LEADER_OFFICE = re.compile(
 )
 # An office or government owned by a person: "his office", "Hadi's office", "Prime Minister Abiy Ahmed's government".
 _OWNED_OFFICE = re.compile(
-    r"(?:[Hh]is|[Hh]er|(?:(?P<title>Prime\s+Minister|President)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)"
-    r"['\u2019]s)\s+(?P<noun>(?:press\s+)?office|government|administration|cabinet)"
-)
+    r"(?:[Hh]is|[Hh]er|(?:(?:(?P<state>[A-Z][\w.-]*)\s+)?(?P<title>Prime\s+Minister|President)\s+)?"
+    r"(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)['\u2019]s)\s+(?P<noun>(?:press\s+)?office|government|administration|"
+    r"cabinet)"
+)  # "Ethiopian Prime Minister Abiy Ahmed's office": the state word before the title says whose
 
 
 def _office_name(state: str, title: str) -> str:
@@ -621,8 +622,8 @@ class SpeakerAttributor:
             if last is not None:
                 return Attribution(last.speaker, mention, last.role, person=True)
             body = self._last_body_speaker(text, mention, spoken, before)
-            if body is not None:
-                return Attribution(body.speaker, mention, body.role)
+            if body is not None:  # an office keeps the leader it serves: "Abiy Ahmed's office said ... It added"
+                return Attribution(body.speaker, mention, body.role, serves=body.serves)
             referent = self._pronoun_referent(text, mention, before)
             if referent is not None:
                 return Attribution(self._full_name(referent, before), mention, referent.role)
@@ -968,7 +969,8 @@ class SpeakerAttributor:
             surname = owner.split()[-1]
             people = [m for m in people if m.name.split()[-1] == surname]
             if owned.group("title"):  # "Prime Minister Benjamin Netanyahu's office": the title is in the mention
-                people = [Mention(mention.start, mention.end, mention.text, "named", owner, owned.group("title"))]
+                title = " ".join(filter(None, (owned.group("state"), owned.group("title"))))
+                people = [Mention(mention.start, mention.end, mention.text, "named", owner, title)]
         for person in people[:1]:
             role = person.role.lower()
             title = "prime minister" if "prime minister" in role else "president" if "president" in role else None
