@@ -861,3 +861,23 @@ def test_long_titles_before_a_name(finder, text, expected):
 )
 def test_a_leaders_office_with_the_state_before_the_title(finder, text, expected):
     assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a spokesperson or negotiator of "the government" speaks for the state the story is about
+        (
+            "Colombia's government and the ELN agreed to extend the ceasefire. Government negotiator Vera Grabe said "
+            "the extension was a sign of confidence.",
+            ("Vera Grabe", "Colombia"),
+        ),
+        (
+            "Burundi rejected the plan on Friday.\n\nThe government's chief spokesman, Philippe Nzobonariba, said "
+            "troops sent without consent would be treated as invaders.",
+            ("Philippe Nzobonariba", "Burundi"),
+        ),
+    ],
+)
+def test_a_government_spokesman_speaks_for_the_state_of_the_story(finder, text, expected):
+    assert (finder(text)[-1]["speaker"], finder(text)[-1]["on_behalf_of"]) == expected

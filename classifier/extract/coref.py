@@ -243,6 +243,11 @@ _ANAPHORIC_AGENT = re.compile(
 )
 # One capitalised word that can be a surname ("Guterres", "al-Sisi", "Ould-Cheikh"), not an acronym.
 _SURNAME = re.compile(r"(?:(?:al|el)-)?[A-Z][a-z\u00e0-\u024f'\u2019]+(?:-[A-Z][a-z\u00e0-\u024f]+)?")
+# A spokesperson or negotiator of an unnamed government: "Government spokesman", "the government's chief negotiator".
+_GOVERNMENT_AGENT = re.compile(
+    r"(?i)(?:(?:the|a)\s+)?government(?:['\u2019]s)?\s+(?:[a-z]+\s+)?(?:spokes(?:man|woman|person)|negotiator|"
+    r"representative|envoy)"
+)
 # A title whose owner is a body referred back to: "Its foreign ministry spokesman", "Their chief negotiator".
 _OWNED_BY_IT = re.compile(r"(?i)(?:its|their)\s+(?=[a-z])")
 # A military rank or a courtesy title before a name, which says nothing of whom its bearer speaks for.
@@ -359,6 +364,10 @@ class SpeakerAttributor:
                 if titled and _ANAPHORIC_AGENT.fullmatch(attribution.role):
                     # "A spokesman, Randhir Jaiswal,", "Its director general, ...": for the body that spoke last
                     attribution.serves = self._last_body(spoken, attribution.mention)
+                elif titled and _GOVERNMENT_AGENT.fullmatch(attribution.role):
+                    # "Government spokesman Lambert Mende": for the state the story is about, as "the government"
+                    before = [m for m in named_here if m.end <= attribution.mention.start and m.name]
+                    attribution.serves = self._home_state(text, attribution.mention, before)
                 elif titled and _OWNED_BY_IT.match(attribution.role):
                     # "Its foreign ministry spokesman, Majed al-Ansari,": the ministry of the body that spoke last
                     body = self._last_body(spoken, attribution.mention)
