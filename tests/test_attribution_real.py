@@ -881,3 +881,24 @@ def test_a_leaders_office_with_the_state_before_the_title(finder, text, expected
 )
 def test_a_government_spokesman_speaks_for_the_state_of_the_story(finder, text, expected):
     assert (finder(text)[-1]["speaker"], finder(text)[-1]["on_behalf_of"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an army's spokesperson, a rank between title and name, speaks for the armed forces of the story's state
+        (
+            "Uganda deployed troops to the border on Monday.\n\nArmy spokesman Maj. Felix Kulayigye said the troops "
+            'would stay. "We are not leaving," he said.',
+            [("Felix Kulayigye", "Uganda People's Defence Force")] * 2,
+        ),
+        # a pronoun continuing a government spokesman keeps whom he speaks for
+        (
+            "Kenya sent police to Haiti.\n\nGovernment spokesman Isaac Mwaura said the mission was lawful. He said "
+            "the officers would stay a year.",
+            [("Isaac Mwaura", "Kenya")] * 2,
+        ),
+    ],
+)
+def test_the_principal_of_an_army_spokesman_and_of_a_pronoun_after_one(finder, text, expected):
+    assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected

@@ -243,10 +243,17 @@ _ANAPHORIC_AGENT = re.compile(
 )
 # One capitalised word that can be a surname ("Guterres", "al-Sisi", "Ould-Cheikh"), not an acronym.
 _SURNAME = re.compile(r"(?:(?:al|el)-)?[A-Z][a-z\u00e0-\u024f'\u2019]+(?:-[A-Z][a-z\u00e0-\u024f]+)?")
-# A spokesperson or negotiator of an unnamed government: "Government spokesman", "the government's chief negotiator".
-_GOVERNMENT_AGENT = re.compile(
-    r"(?i)(?:(?:the|a)\s+)?government(?:['\u2019]s)?\s+(?:[a-z]+\s+)?(?:spokes(?:man|woman|person)|negotiator|"
-    r"representative|envoy)"
+# A rank closing a title before the name: "Army spokesman Maj.", "Junta spokesman Major General".
+_RANK_AFTER = re.compile(
+    r"(?:\s+(?:lt|col|gen|maj|brig|adm|capt|sgt|cmdr|lieutenant|colonel|general|major|brigadier|admiral|captain|"
+    r"sergeant|commander)\.?)+$",
+    re.IGNORECASE,
+)
+# A spokesperson or negotiator of an unnamed government or army: "Government spokesman", "the government's chief
+# negotiator", "Army spokesman".
+_UNNAMED_STATE_AGENT = re.compile(
+    r"(?i)(?:(?:the|an?)\s+)?(?P<body>government|army|military|junta)(?:['\u2019]s)?\s+(?:[a-z]+\s+)?"
+    r"(?:spokes(?:man|woman|person)|negotiator|representative|envoy)"
 )
 # A title whose owner is a body referred back to: "Its foreign ministry spokesman", "Their chief negotiator".
 _OWNED_BY_IT = re.compile(r"(?i)(?:its|their)\s+(?=[a-z])")
@@ -364,10 +371,14 @@ class SpeakerAttributor:
                 if titled and _ANAPHORIC_AGENT.fullmatch(attribution.role):
                     # "A spokesman, Randhir Jaiswal,", "Its director general, ...": for the body that spoke last
                     attribution.serves = self._last_body(spoken, attribution.mention)
-                elif titled and _GOVERNMENT_AGENT.fullmatch(attribution.role):
-                    # "Government spokesman Lambert Mende": for the state the story is about, as "the government"
+                elif titled and (unnamed := _UNNAMED_STATE_AGENT.fullmatch(_RANK_AFTER.sub("", attribution.role))):
+                    # "Government spokesman Lambert Mende", "Army spokesman Felix Kulayigye": for the state the story
+                    # is about, or its armed forces, as "the government" and "the army" are
                     before = [m for m in named_here if m.end <= attribution.mention.start and m.name]
-                    attribution.serves = self._home_state(text, attribution.mention, before)
+                    state = self._home_state(text, attribution.mention, before)
+                    if state is not None and unnamed.group("body").lower() != "government":
+                        state = self._armed_forces(state, fallback=state)
+                    attribution.serves = state
                 elif titled and _OWNED_BY_IT.match(attribution.role):
                     # "Its foreign ministry spokesman, Majed al-Ansari,": the ministry of the body that spoke last
                     body = self._last_body(spoken, attribution.mention)
@@ -629,7 +640,7 @@ class SpeakerAttributor:
         if mention.kind == "pronoun":
             last = self._last_person_speaker(text, mention, spoken, before)
             if last is not None:
-                return Attribution(last.speaker, mention, last.role, person=True)
+                return Attribution(last.speaker, mention, last.role, person=True, serves=last.serves)
             body = self._last_body_speaker(text, mention, spoken, before)
             if body is not None:  # an office keeps the leader it serves: "Abiy Ahmed's office said ... It added"
                 return Attribution(body.speaker, mention, body.role, serves=body.serves)
@@ -1160,7 +1171,7 @@ class SpeakerAttributor:
             theirs = self._role_country(earlier.role) if earlier.role else None
             if country is not None and theirs is not None and theirs != country:
                 return None
-            return Attribution(earlier.speaker, description, earlier.role, person=True)
+            return Attribution(earlier.speaker, description, earlier.role, person=True, serves=earlier.serves)
         return None
 
     def _surname_alone(self, attribution: Attribution) -> bool:
