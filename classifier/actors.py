@@ -76,6 +76,9 @@ _OFFICER = re.compile(
     r"(?i)\b(?:gen|general|brig|brigadier|col|colonel|maj|major|lt|lieutenant|capt|captain|adm|admiral|commander|"
     r"officer|" + _AGENTS + r")\b"
 )
+# An organisation's own deciding organ, which speaks for itself: "UN Security Council", "International Court of
+# Justice", "AU Peace and Security Council".
+_ORGAN = re.compile(r"(?i)\b(?:council|assembly|court|tribunal|bank|group|parliament|summit)\b")
 # A spokesperson's title that names no body: "a spokesman", "The spokeswoman" (the body is the speaker itself).
 _BARE_AGENT = re.compile(r"(?i)(?:(?:the|a|an)\s+)?(?:" + _AGENTS + r")")
 _TITLED_BY = re.compile(
@@ -211,6 +214,10 @@ class ActorTable:
         actor = actor or self.resolve(speaker)
         if actor is not None and actor.type in ("ministry", "other") and actor.country:
             return self.by_country.get(actor.country)  # a state's ministry, army or agency speaks for the state
+        if actor is not None and actor.org and actor.type.endswith("organisation") and not _ORGAN.search(actor.id):
+            parent = self.resolve(actor.org)
+            if parent is not None and parent.id != actor.id:
+                return parent.id  # an agency, office or mission speaks for its organisation ("UNHCR", "KFOR")
         state_body = _STATE_BODY.match(speaker) if actor is None or actor.type != "government" else None
         if state_body is not None and (country := self.country_of(state_body.group("state"))) in self.by_country:
             return self.by_country[country]  # "Philippine Navy", "the Uzbek Embassy in Moscow": the state

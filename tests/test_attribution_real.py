@@ -902,3 +902,25 @@ def test_a_government_spokesman_speaks_for_the_state_of_the_story(finder, text, 
 )
 def test_the_principal_of_an_army_spokesman_and_of_a_pronoun_after_one(finder, text, expected):
     assert [(s["speaker"], s["on_behalf_of"]) for s in finder(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an agency, office, mission or force speaks for its organisation; a deciding organ speaks for itself
+        ("The U.N. refugee agency said 40,000 people had crossed the border.", ("UNHCR", "United Nations")),
+        ("KFOR said its troops had been attacked near Zvecan.", ("KFOR", "NATO")),
+        (
+            "The African Union Commission urged the parties to return to talks.",
+            ("African Union Commission", "African Union"),
+        ),
+        ("The U.N. Security Council called for an immediate ceasefire.", ("UN Security Council", None)),
+        (
+            "The International Court of Justice said Israel must halt its offensive.",
+            ("International Court of Justice", None),
+        ),
+    ],
+)
+def test_an_agency_speaks_for_its_organisation(finder, text, expected):
+    found = finder(text)[0]
+    assert ((found["actor"] or {}).get("id", found["speaker"]), found["on_behalf_of"]) == expected
