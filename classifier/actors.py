@@ -76,13 +76,16 @@ _OFFICER = re.compile(
     r"(?i)\b(?:gen|general|brig|brigadier|col|colonel|maj|major|lt|lieutenant|capt|captain|adm|admiral|commander|"
     r"officer|" + _AGENTS + r")\b"
 )
+# A name of a state's whole government: "Iraq's government", "Mali's military authorities", "the junta".
+_WHOLE_STATE = re.compile(r"(?i)\b(?:government|authorities|junta)$")
 # An organisation's own deciding organ, which speaks for itself: "UN Security Council", "International Court of
 # Justice", "AU Peace and Security Council".
 _ORGAN = re.compile(r"(?i)\b(?:council|assembly|court|tribunal|bank|group|parliament|summit)\b")
 # A spokesperson's title that names no body: "a spokesman", "The spokeswoman" (the body is the speaker itself).
 _BARE_AGENT = re.compile(r"(?i)(?:(?:the|a|an)\s+)?(?:" + _AGENTS + r")")
 _TITLED_BY = re.compile(
-    r"(?i)(?:(?:the|a|an)\s+)?(?P<body>(?!(?:the|a|an)\s).+?)(?:['\u2019]s)?\s+(?:(?:deputy|chief|special|top|personal|senior|permanent|acting|"
+    r"(?i)(?:(?:the|a|an)\s+)?(?:(?:senior|top|deputy|acting|former)\s+)*(?P<body>(?!(?:the|a|an)\s).+?)(?:['\u2019]s)?\s+"
+    r"(?:(?:deputy|chief|special|top|personal|senior|permanent|acting|"
     r"U\.?N\.?)\s+)*(?:" + _AGENTS + r")\b"
 )
 
@@ -186,6 +189,16 @@ class ActorTable:
         >>> table.principal("Kremlin") is None
         True
         """
+        found = self._principal(speaker, role, actor)
+        if found is None or _key(found) == _key(speaker):
+            return None
+        mine, theirs = actor or self.resolve(speaker), self.resolve(found)
+        itself = self.by_alias.get(_key(speaker)) is theirs or _WHOLE_STATE.search(speaker) is not None
+        # "a senior Turkish official" (speaker Turkey) and "Iraq's government" are the state itself, speaking for no
+        # one else; "Azerbaijan's Defence Ministry" speaks for Azerbaijan
+        return None if mine is not None and theirs is not None and mine.id == theirs.id and itself else found
+
+    def _principal(self, speaker: str, role: str, actor: Actor | None) -> str | None:
         if role and role != speaker:
             whole = _AGENT_OF_NAME.search(role)
             known = self.resolve(whole.group("body")) if whole is not None else None

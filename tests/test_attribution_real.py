@@ -924,3 +924,18 @@ def test_the_principal_of_an_army_spokesman_and_of_a_pronoun_after_one(finder, t
 def test_an_agency_speaks_for_its_organisation(finder, text, expected):
     found = finder(text)[0]
     assert ((found["actor"] or {}).get("id", found["speaker"]), found["on_behalf_of"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a state's government, or an unnamed official of it, is the state itself and speaks for no one else
+        ("Iraq's government said the Turkish troops must leave.", None),
+        ("A senior Turkish official said Ankara had no plans to pause the operation.", None),
+        # a ministry still speaks for its state, and an official of a body for the body
+        ("Azerbaijan's Defence Ministry said Armenian forces had shelled Ganja.", "Azerbaijan"),
+        ("Redur Xelil, a senior SDF official, said the force had lost thousands of fighters.", "SDF"),
+    ],
+)
+def test_a_state_is_not_its_own_principal(finder, text, expected):
+    assert finder(text)[0]["on_behalf_of"] == expected

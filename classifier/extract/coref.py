@@ -143,7 +143,9 @@ _SPOKESPERSON_APPOSITION = re.compile(
 
 
 _AGENT_WORDS = r"spokes(?:man|woman|person)|press secretary|envoy|ambassador|representative|negotiator|mediator"
-_ROLE_WORDS = _AGENT_WORDS + r"|minister|secretary|president|chief|head|leader|commander|general|chairman|premier"
+_ROLE_WORDS = (
+    _AGENT_WORDS + r"|minister|secretary|president|chief|head|leader|commander|general|chairman|premier|official"
+)
 
 
 # Any character but a comma or a full stop; the period of an abbreviation ("The U.N. envoy") is no full stop.
