@@ -939,3 +939,31 @@ def test_an_agency_speaks_for_its_organisation(finder, text, expected):
 )
 def test_a_state_is_not_its_own_principal(finder, text, expected):
     assert finder(text)[0]["on_behalf_of"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title that only refers to its body ("the guerrillas' chief negotiator", "the group's chief negotiator")
+        # serves the body named last when no body spoke just before: an armed group for "the guerrillas'"
+        (
+            "The FARC left the demilitarised zone on Sunday. Raul Reyes, the guerrillas' chief negotiator, told "
+            "Caracol radio that the talks were over.",
+            ("Raul Reyes", "FARC"),
+        ),
+        (
+            "The Houthis attacked another ship. Mohammed Abdulsalam, the group's chief negotiator and spokesman, "
+            "told Al Jazeera that the attacks would go on.",
+            ("Mohammed Abdulsalam", "Houthis"),
+        ),
+        # a named body's spokesperson is that body's, not the body named before it
+        (
+            "The Izz el-Deen al-Qassam Brigades claimed the attack. Sami Abu Zuhri, a Hamas spokesman in Gaza, told "
+            "The Associated Press that any deal starts with opening the crossings.",
+            ("Sami Abu Zuhri", "Hamas"),
+        ),
+    ],
+)
+def test_a_title_referring_to_the_body_named_last(finder, text, expected):
+    found = finder(text)[-1]
+    assert (found["speaker"], found["on_behalf_of"]) == expected

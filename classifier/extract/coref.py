@@ -240,8 +240,10 @@ _PEOPLE = {"leaders", "presidents", "ministers", "men", "women", "premiers", "en
 # A spokesperson's or officer's title whose body is only referred to: "A spokesman", "Its director general", "The
 # group's spokesman".
 _ANAPHORIC_AGENT = re.compile(
-    r"(?i)(?:a|an|its|their|the\s+(?:group|ministry|movement|army|military|council|agency|organi[sz]ation)['\u2019]s)\s+"
-    r"(?:[a-z]+\s+)?(?:spokes(?:man|woman|person)|director[- ]general|chief|head|representative|envoy)"
+    r"(?i)(?:a|an|its|their|the\s+(?:group|ministry|movement|army|military|council|agency|organi[sz]ation|mission|front|"
+    r"opposition|alliance|coalition|party)['\u2019]s|the\s+(?:rebels|guerrillas|insurgents|militants)['\u2019])\s+"
+    r"(?:(?-i:[a-z]+)\s+){0,2}?(?:spokes(?:man|woman|person)|director[- ]general|chief|head|representative|envoy|negotiator|"
+    r"commander)(?:\s+and\s+spokes(?:man|woman))?(?:\s+in\s+[A-Z][\w-]*)?"
 )
 # One capitalised word that can be a surname ("Guterres", "al-Sisi", "Ould-Cheikh"), not an acronym.
 _SURNAME = re.compile(r"(?:(?:al|el)-)?[A-Z][a-z\u00e0-\u024f'\u2019]+(?:-[A-Z][a-z\u00e0-\u024f]+)?")
@@ -371,8 +373,11 @@ class SpeakerAttributor:
                 titled = attribution.mention is not None and attribution.mention.kind == "named"
                 titled = titled and attribution.person and not attribution.serves
                 if titled and _ANAPHORIC_AGENT.fullmatch(attribution.role):
-                    # "A spokesman, Randhir Jaiswal,", "Its director general, ...": for the body that spoke last
-                    attribution.serves = self._last_body(spoken, attribution.mention)
+                    # "A spokesman, Randhir Jaiswal,", "Its director general, ...": for the body that spoke last, or
+                    # else the body named last ("Raul Reyes, the guerrillas' chief negotiator,")
+                    attribution.serves = self._last_body(spoken, attribution.mention) or self._last_named_body(
+                        attribution.role, attribution.mention, named_here
+                    )
                 elif titled and (unnamed := _UNNAMED_STATE_AGENT.fullmatch(_RANK_AFTER.sub("", attribution.role))):
                     # "Government spokesman Lambert Mende", "Army spokesman Felix Kulayigye": for the state the story
                     # is about, or its armed forces, as "the government" and "the army" are
@@ -411,6 +416,17 @@ class SpeakerAttributor:
                 return None
             if not earlier.person and earlier.speaker not in ("reporter", "unknown"):
                 return earlier.speaker
+        return None
+
+    def _last_named_body(self, role: str, mention: Mention, named: list[Mention]) -> str | None:
+        """The organisation named last within a few paragraphs before ``mention`` (an armed group, where the title
+        says "the rebels'" or "the guerrillas'"), for a title that only refers to it."""
+        armed = re.search(r"(?i)\b(?:rebels|guerrillas|insurgents|militants)['\u2019]", role) is not None
+        for earlier in reversed([m for m in named if m.end <= mention.start and mention.start - m.start < 1500]):
+            if earlier.locative or not earlier.name or earlier.name in self.places:
+                continue
+            if self._is_armed_group(earlier) or (not armed and earlier.is_organisation):
+                return self._acronyms.get(earlier.name, earlier.name)
         return None
 
     def _last_pair(self, text: str, mention: Mention, named: list[Mention], people: bool) -> list[Mention]:
