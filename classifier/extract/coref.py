@@ -240,10 +240,10 @@ _PEOPLE = {"leaders", "presidents", "ministers", "men", "women", "premiers", "en
 # A spokesperson's or officer's title whose body is only referred to: "A spokesman", "Its director general", "The
 # group's spokesman".
 _ANAPHORIC_AGENT = re.compile(
-    r"(?i)(?:a|an|its|their|the\s+(?:group|ministry|movement|army|military|council|agency|organi[sz]ation|mission|front|"
-    r"opposition|alliance|coalition|party)['\u2019]s|the\s+(?:rebels|guerrillas|insurgents|militants)['\u2019])\s+"
-    r"(?:(?-i:[a-z]+)\s+){0,2}?(?:spokes(?:man|woman|person)|director[- ]general|chief|head|representative|envoy|negotiator|"
-    r"commander)(?:\s+and\s+spokes(?:man|woman))?(?:\s+in\s+[A-Z][\w-]*)?"
+    r"(?i)(?:a|an|its|their|the\s+(?:group|ministry|movement|army|military|council|agency|organi[sz]ation|mission|"
+    r"front|opposition|alliance|coalition|party)['\u2019]s|the\s+(?:rebels|guerrillas|insurgents|militants)['\u2019])"
+    r"\s+(?:(?-i:[a-z]+)\s+){0,2}?(?:spokes(?:man|woman|person)|director[- ]general|chief|head|representative|envoy|"
+    r"ambassador|negotiator|commander)(?:\s+and\s+spokes(?:man|woman))?(?:\s+in\s+[A-Z][\w-]*)?"
 )
 # One capitalised word that can be a surname ("Guterres", "al-Sisi", "Ould-Cheikh"), not an acronym.
 _SURNAME = re.compile(r"(?:(?:al|el)-)?[A-Z][a-z\u00e0-\u024f'\u2019]+(?:-[A-Z][a-z\u00e0-\u024f]+)?")
@@ -260,7 +260,9 @@ _UNNAMED_STATE_AGENT = re.compile(
     r"(?:spokes(?:man|woman|person)|negotiator|representative|envoy)"
 )
 # A title whose owner is a body referred back to: "Its foreign ministry spokesman", "Their chief negotiator".
-_OWNED_BY_IT = re.compile(r"(?i)(?:its|their)\s+(?=[a-z])")
+_OWNED_BY_IT = re.compile(
+    r"(?i)(?:its|their)\s+(?=(?:[a-z]+\s+)?(?:ministry|office|department|army|military|mission|delegation)\b)"
+)
 # A military rank or a courtesy title before a name, which says nothing of whom its bearer speaks for.
 _RANK = re.compile(
     r"(?i)(?:(?:lt|col|gen|maj|brig|adm|capt|sgt|cmdr|dr|mr|mrs|ms|rear|vice|lieutenant|colonel|general|major|"
@@ -372,7 +374,12 @@ class SpeakerAttributor:
                 attribution.role = attribution.role or self._apposed_title(text, attribution.mention)
                 titled = attribution.mention is not None and attribution.mention.kind == "named"
                 titled = titled and attribution.person and not attribution.serves
-                if titled and _ANAPHORIC_AGENT.fullmatch(attribution.role):
+                organ = _OWNED_BY_IT.match(attribution.role) if titled else None
+                body = self._last_body(spoken, attribution.mention) if organ is not None else None
+                if body is not None:
+                    # "Its foreign ministry spokesman, Majed al-Ansari,": the ministry of the body that spoke last
+                    attribution.role = _OWNED_BY_IT.sub(f"{body}'s ", attribution.role)
+                elif titled and _ANAPHORIC_AGENT.fullmatch(attribution.role):
                     # "A spokesman, Randhir Jaiswal,", "Its director general, ...": for the body that spoke last, or
                     # else the body named last ("Raul Reyes, the guerrillas' chief negotiator,")
                     attribution.serves = self._last_body(spoken, attribution.mention) or self._last_named_body(
@@ -386,11 +393,6 @@ class SpeakerAttributor:
                     if state is not None and unnamed.group("body").lower() != "government":
                         state = self._armed_forces(state, fallback=state)
                     attribution.serves = state
-                elif titled and _OWNED_BY_IT.match(attribution.role):
-                    # "Its foreign ministry spokesman, Majed al-Ansari,": the ministry of the body that spoke last
-                    body = self._last_body(spoken, attribution.mention)
-                    if body is not None:
-                        attribution.role = _OWNED_BY_IT.sub(f"{body}'s ", attribution.role)
             if mention is not None and mention.text.lower() == "they" and len(resolved) == 1:
                 # "They also appealed to Washington": all of the group that spoke last, if it was one
                 group = next((g for g in reversed(groups) if resolved[0].speaker in [a.speaker for a in g]), None)
