@@ -55,7 +55,8 @@ _STATE_BODY = re.compile(
     re.IGNORECASE,
 )
 _AGENTS = (
-    r"spokes(?:man|woman|person|people)|press secretary|envoy|ambassador|representative|official|negotiator|mediator"
+    r"spokes(?:man|woman|person|people)|press secretary|envoy|ambassador|representative|official|negotiator|mediator|"
+    r"coordinator|advis[eo]r|under-secretary-general"
 )
 _SPEAKS_FOR = re.compile(
     r"\b(?P<agent>" + _AGENTS + r")\s+(?P<prep>for|of|to)\s+"
@@ -96,8 +97,9 @@ _DOMAIN_CHIEF = re.compile(
     r"(?P<body>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*?)(?:['\u2019]s)?\s+(?:[a-z][\w-]*\s+){1,3}"
     r"(?:chief|head|commander)$"
 )
+_DELEGATION = re.compile(r"\s+(?:delegation|negotiating team|mission|team)\b")
 _HEAD_OF = re.compile(
-    r"\b(?:[Hh]ead|[Cc]hief|[Cc]hairman|[Cc]hairwoman|[Cc]ommander)\s+of\s+(?:the\s+)?"
+    r"\b(?:(?:[Hh]ead|[Cc]hief|[Cc]hairman|[Cc]hairwoman|[Cc]ommander)\s+of|heads|leads|led|headed|chairs)\s+(?:the\s+)?"
     r"(?P<body>[A-Z][\w.'\u2019-]*(?:\s+(?:[A-Z][\w.'\u2019-]*|in|of|for|on))*)(?:\s+\((?P<short>[A-Z][\w.-]+)\))?"
 )
 
@@ -271,6 +273,8 @@ class ActorTable:
         found = _HEAD_OF.search(role) or _DOMAIN_CHIEF.search(role)
         if found is None:
             return None
+        if re.match(r"heads|leads|led|headed", found.group()) and not _DELEGATION.match(role, found.end()):
+            return None  # "who leads the G9 alliance": a leader speaks for themselves; "who led the delegation" does not
         names = [found.group("body")] + ([found.group("short")] if found.groupdict().get("short") else [])
         for name in names:
             actor = self.by_alias.get(_key(name))
@@ -278,6 +282,8 @@ class ActorTable:
                 return actor.id
         if re.search(r"(?i)\bchair", found.group()):
             return None  # "the chairman of the Tajik parliament" leads the state: the table must know the body
+        if _DELEGATION.match(role, found.end()) and not self.country_of(found.group("body").split()[0]):
+            return found.group("short") or found.group("body")  # "head of the LRA delegation": the body it is of
         country = self.country_of(found.group("body").split()[0])
         return self.by_country.get(country) if country else None
 

@@ -967,3 +967,28 @@ def test_a_state_is_not_its_own_principal(finder, text, expected):
 def test_a_title_referring_to_the_body_named_last(finder, text, expected):
     found = finder(text)[-1]
     assert (found["speaker"], found["on_behalf_of"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # who a delegation's head, a UN coordinator or a body's chair speaks for, from the title after the name
+        ("Kabineh Ja'neh, who heads the LURD delegation, said his movement would respect the ceasefire.", "LURD"),
+        ("Vladimir Medinsky, who led the Russian delegation, said the talks had been constructive.", "Russia"),
+        ("Lise Grande, the U.N. humanitarian coordinator for Yemen, told Reuters the port must stay open.", "UN"),
+        ("William Ruto, who chairs the East African Community, said he would convene a summit.", "EAC"),
+        # a leader of an alliance speaks for himself, and "-led" is no title
+        (
+            "Jimmy Cherizier, a former police officer who leads the Viv Ansanm gang coalition, said his fighters "
+            "would resist.",
+            None,
+        ),
+        (
+            'The U.N. special envoy on Myanmar, Julie Bishop, wrote on X that any process had to be "Myanmar-led and '
+            'inclusive," and called for an end to air strikes.',
+            "U.N.",
+        ),
+    ],
+)
+def test_whom_a_title_after_the_name_serves(finder, text, expected):
+    assert finder(text)[0]["on_behalf_of"] == expected

@@ -148,6 +148,9 @@ _ROLE_WORDS = (
 )
 
 
+# Titles and relative clauses set after a name that say whom it serves: "Martin Ojul, head of the LRA delegation,",
+# "Vladimir Medinsky, who led the Russian delegation,", "Lise Grande, the U.N. humanitarian coordinator for Yemen,".
+_APPOSED_ROLE_WORDS = _ROLE_WORDS + r"|who\s+(?:heads|leads|led|headed|chairs)|coordinator|advis[eo]r"
 # Any character but a comma or a full stop; the period of an abbreviation ("The U.N. envoy") is no full stop.
 _NO_STOP = r"(?:[^,.]|(?<=[A-Z])\.)"
 
@@ -325,7 +328,7 @@ class SpeakerAttributor:
             # "The European Union's foreign policy chief, Josep Borrell,": the title later descriptions refer to
             if not mention.role or _RANK.fullmatch(mention.role):
                 # "Israel's military spokesman, Lt. Col. Nadav Shoshani,": the rank alone is not the title
-                apposed = self._apposed_title(text, mention, _ROLE_WORDS)
+                apposed = self._apposed_title(text, mention, _APPOSED_ROLE_WORDS)
                 mention.role = apposed or mention.role
             owner = _STATE_OWNER.search(text, max(0, mention.start - 40), mention.start)
             if mention.role and owner is not None and self.table.country_of(mention.role) is None:
