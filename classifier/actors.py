@@ -274,7 +274,7 @@ class ActorTable:
         if found is None:
             return None
         if re.match(r"heads|leads|led|headed", found.group()) and not _DELEGATION.match(role, found.end()):
-            return None  # "who leads the G9 alliance": a leader speaks for themselves; "who led the delegation" does not
+            return None  # "who leads the G9 alliance": a leader speaks for themselves, a delegation's head does not
         names = [found.group("body")] + ([found.group("short")] if found.groupdict().get("short") else [])
         for name in names:
             actor = self.by_alias.get(_key(name))
