@@ -99,7 +99,8 @@ _DOMAIN_CHIEF = re.compile(
 )
 _DELEGATION = re.compile(r"\s+(?:delegation|negotiating team|mission|team)\b")
 _HEAD_OF = re.compile(
-    r"\b(?:(?:[Hh]ead|[Cc]hief|[Cc]hairman|[Cc]hairwoman|[Cc]ommander)\s+of|heads|leads|led|headed|chairs)\s+(?:the\s+)?"
+    r"\b(?:(?:[Hh]ead|[Cc]hief|[Cc]hairman|[Cc]hairwoman|[Cc]ommander)\s+of|(?<=who\s)(?:heads|leads|led|headed|chairs))"
+    r"\s+(?:the\s+)?"
     r"(?P<body>[A-Z][\w.'\u2019-]*(?:\s+(?:[A-Z][\w.'\u2019-]*|in|of|for|on))*)(?:\s+\((?P<short>[A-Z][\w.-]+)\))?"
 )
 
