@@ -99,8 +99,8 @@ _DOMAIN_CHIEF = re.compile(
 )
 _DELEGATION = re.compile(r"\s+(?:delegation|negotiating team|mission|team)\b")
 _HEAD_OF = re.compile(
-    r"\b(?:(?:[Hh]ead|[Cc]hief|[Cc]hairman|[Cc]hairwoman|[Cc]ommander)\s+of|(?<=who\s)(?:heads|leads|led|headed|chairs))"
-    r"\s+(?:the\s+)?"
+    r"\b(?:(?:[Hh]ead|[Cc]hief|[Cc]hairman|[Cc]hairwoman|[Cc]ommander)\s+of|"
+    r"(?<=who\s)(?:(?P<leads>heads|leads|led|headed)|chairs))\s+(?:the\s+)?"
     r"(?P<body>[A-Z][\w.'\u2019-]*(?:\s+(?:[A-Z][\w.'\u2019-]*|in|of|for|on))*)(?:\s+\((?P<short>[A-Z][\w.-]+)\))?"
 )
 
@@ -274,7 +274,7 @@ class ActorTable:
         found = _HEAD_OF.search(role) or _DOMAIN_CHIEF.search(role)
         if found is None:
             return None
-        if re.match(r"heads|leads|led|headed", found.group()) and not _DELEGATION.match(role, found.end()):
+        if found.groupdict().get("leads") and not _DELEGATION.match(role, found.end()):
             return None  # "who leads the G9 alliance": a leader speaks for themselves, a delegation's head does not
         names = [found.group("body")] + ([found.group("short")] if found.groupdict().get("short") else [])
         for name in names:

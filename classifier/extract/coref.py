@@ -250,12 +250,6 @@ _ANAPHORIC_AGENT = re.compile(
 )
 # One capitalised word that can be a surname ("Guterres", "al-Sisi", "Ould-Cheikh"), not an acronym.
 _SURNAME = re.compile(r"(?:(?:al|el)-)?[A-Z][a-z\u00e0-\u024f'\u2019]+(?:-[A-Z][a-z\u00e0-\u024f]+)?")
-# A rank closing a title before the name: "Army spokesman Maj.", "Junta spokesman Major General".
-_RANK_AFTER = re.compile(
-    r"(?:\s+(?:lt|col|gen|maj|brig|adm|capt|sgt|cmdr|lieutenant|colonel|general|major|brigadier|admiral|captain|"
-    r"sergeant|commander)\.?)+$",
-    re.IGNORECASE,
-)
 # A spokesperson or negotiator of an unnamed government or army: "Government spokesman", "the government's chief
 # negotiator", "Army spokesman".
 _UNNAMED_STATE_AGENT = re.compile(
@@ -267,10 +261,13 @@ _OWNED_BY_IT = re.compile(
     r"(?i)(?:its|their)\s+(?=(?:[a-z]+\s+)?(?:ministry|office|department|army|military|mission|delegation)\b)"
 )
 # A military rank or a courtesy title before a name, which says nothing of whom its bearer speaks for.
-_RANK = re.compile(
-    r"(?i)(?:(?:lt|col|gen|maj|brig|adm|capt|sgt|cmdr|dr|mr|mrs|ms|rear|vice|lieutenant|colonel|general|major|"
-    r"brigadier|admiral|captain|sergeant|commander)\.?(?:\s+|-|$))+"
+_MILITARY_RANK = (
+    r"lt|col|gen|maj|brig|adm|capt|sgt|cmdr|lieutenant|colonel|general|major|brigadier|admiral|captain|sergeant|"
+    r"commander"
 )
+_RANK = re.compile(r"(?i)(?:(?:dr|mr|mrs|ms|rear|vice|" + _MILITARY_RANK + r")\.?(?:\s+|-|$))+")
+# A military rank closing a title before the name: "Army spokesman Maj.", "Junta spokesman Major General".
+_RANK_AFTER = re.compile(r"(?i)(?:\s+(?:" + _MILITARY_RANK + r")\.?)+$")
 # The state owning an unnamed official: "Russia's deputy U.N. ambassador", "Britain's envoy".
 _STATE_OWNER = re.compile(
     r"(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})" + POSSESSIVE + r"\s+(?:[a-z][\w-]*\s+){0,2}$"
@@ -377,9 +374,11 @@ class SpeakerAttributor:
                 attribution.role = attribution.role or self._apposed_title(text, attribution.mention)
                 titled = attribution.mention is not None and attribution.mention.kind == "named"
                 titled = titled and attribution.person and not attribution.serves
-                organ = _OWNED_BY_IT.match(attribution.role) if titled else None
-                body = self._last_body(spoken, attribution.mention) if organ is not None else None
-                if body is not None:
+                if (
+                    titled
+                    and _OWNED_BY_IT.match(attribution.role)
+                    and (body := self._last_body(spoken, attribution.mention)) is not None
+                ):
                     # "Its foreign ministry spokesman, Majed al-Ansari,": the ministry of the body that spoke last
                     attribution.role = _OWNED_BY_IT.sub(f"{body}'s ", attribution.role)
                 elif titled and _ANAPHORIC_AGENT.fullmatch(attribution.role):
